@@ -1,0 +1,83 @@
+using System.Data.Common;
+
+namespace TitleEval.Cases.EventStore;
+
+public interface IEventReader
+{
+    /// <summary>Events of one stream in version order, starting at <paramref name="fromVersion"/> (inclusive).</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(StreamName stream, long fromVersion = 0, int maxCount = int.MaxValue, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="batchSize"/> events of every category in global order, after <paramref name="afterPosition"/> (exclusive; 0 reads from the start).</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterPosition, int batchSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="batchSize"/> events of one category in global order, after <paramref name="afterPosition"/> (exclusive).</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadCategoryAsync(string category, long afterPosition, int batchSize, CancellationToken cancellationToken = default);
+
+    /// <summary>The global position of the last stored event; 0 when the store is empty.</summary>
+    Task<long> ReadHeadPositionAsync(CancellationToken cancellationToken = default);
+}
+
+public interface IEventWriter
+{
+    /// <summary>
+    /// Appends to one or more streams atomically: either every stream's expectation holds and all events are written,
+    /// or a typed <see cref="EventStoreException"/> is thrown and nothing is written. Appending event ids that are all
+    /// stored already is a no-op that returns their original positions.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The handler of one batch of a catch-up subscription; it writes its read-model rows through <paramref name="transaction"/>.</summary>
+public delegate Task SubscriptionBatchHandler(IReadOnlyList<RecordedEvent> events, SubscriberTransaction transaction, CancellationToken cancellationToken);
+
+public interface IEventStore : IEventReader, IEventWriter
+{
+    /// <summary>"sqlite" or "messagedb".</summary>
+    string Engine { get; }
+
+    /// <summary>Creates the store's own tables if they are missing. Safe to call on every start and from several instances.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the store answers a trivial query.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The last global position subscription <paramref name="subscription"/> has applied; 0 when it has not started.</summary>
+    Task<long> ReadCheckpointAsync(string subscription, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the next batch after the subscription's checkpoint and, in one database transaction, lets
+    /// <paramref name="handler"/> write its rows and moves the checkpoint past the batch. If the handler throws, or
+    /// the process dies before the commit, neither the rows nor the checkpoint are kept: the batch is applied
+    /// again from the old checkpoint, so every event is applied exactly once. Concurrent callers for the same
+    /// subscription are serialised on the checkpoint row. Returns the number of events applied (0 when caught up).
+    /// </summary>
+    Task<int> ApplyNextBatchAsync(string subscription, int batchSize, SubscriptionBatchHandler handler, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns when an append through this instance commits, or after <paramref name="maxWait"/> (appends by other processes are seen by polling).</summary>
+    Task WaitForNewEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The open transaction a subscriber writes through: the same database, the same commit as its checkpoint.</summary>
+public sealed class SubscriberTransaction(DbConnection connection, DbTransaction transaction, string engine)
+{
+    public DbConnection Connection { get; } = connection;
+
+    public DbTransaction Transaction { get; } = transaction;
+
+    /// <summary>"sqlite" or "messagedb", for the rare statement whose SQL differs.</summary>
+    public string Engine { get; } = engine;
+
+    public DbCommand CreateCommand(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
+
+public static class EventWriterExtensions
+{
+    public static Task<AppendResult> AppendAsync(this IEventWriter writer, StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default) =>
+        writer.AppendAsync([new StreamAppend(stream, expected, events)], cancellationToken);
+}
