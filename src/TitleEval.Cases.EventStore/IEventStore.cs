@@ -67,6 +67,9 @@ public sealed class SubscriberTransaction(DbConnection connection, DbTransaction
     /// <summary>"sqlite" or "messagedb", for the rare statement whose SQL differs.</summary>
     public string Engine { get; } = engine;
 
+    /// <summary>A read-model table's qualified name: on PostgreSQL our tables live in schema <c>titleeval</c>, beside Message DB's.</summary>
+    public string Table(string name) => Engine == "messagedb" ? $"titleeval.{name}" : name;
+
     public DbCommand CreateCommand(string sql)
     {
         var command = Connection.CreateCommand();
