@@ -11,3 +11,13 @@ CREATE TABLE IF NOT EXISTS titleeval.subscription_checkpoints (
     position    bigint      NOT NULL,
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- HTTP Idempotency-Key records, written in the same transaction as the events they produced, so a
+-- replay finds the key if and only if the events exist.
+CREATE TABLE IF NOT EXISTS titleeval.idempotency_keys (
+    key             text        PRIMARY KEY,
+    request_hash    text        NOT NULL,
+    response        text        NOT NULL,
+    global_position bigint      NOT NULL,
+    recorded_at     timestamptz NOT NULL DEFAULT now()
+);

@@ -39,3 +39,13 @@ CREATE TABLE IF NOT EXISTS subscription_checkpoints (
     position    INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
+
+-- HTTP Idempotency-Key records, written in the same transaction as the events they produced, so a
+-- replay finds the key if and only if the events exist [architecture.md §1].
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key             TEXT    PRIMARY KEY,
+    request_hash    TEXT    NOT NULL,
+    response        TEXT    NOT NULL,
+    global_position INTEGER NOT NULL,
+    recorded_at     INTEGER NOT NULL
+);

@@ -45,6 +45,14 @@ internal static class AppendValidation
         }
     }
 
+    public static void Validate(IdempotencyRecord idempotency)
+    {
+        if (string.IsNullOrWhiteSpace(idempotency.Key) || idempotency.Key.Length > IdempotencyRecord.MaxKeyLength)
+        {
+            throw new InvalidAppendException($"An idempotency key is 1 to {IdempotencyRecord.MaxKeyLength} characters.");
+        }
+    }
+
     private static void ValidateEvent(EventData e, int maxEventSizeBytes)
     {
         if (e.EventId == Guid.Empty)

@@ -54,3 +54,10 @@ public sealed class EventIdConflictException(Guid eventId, string reason)
 
 /// <summary>The store could not be reached or answered with an error of its own.</summary>
 public sealed class EventStoreUnavailableException(string message, Exception inner) : EventStoreException(message, inner);
+
+/// <summary>Another append stored this idempotency key first (two requests raced with one key); nothing of this append was written.</summary>
+public sealed class IdempotencyKeyTakenException(string key)
+    : EventStoreException($"Idempotency key '{key}' is stored already.")
+{
+    public string Key { get; } = key;
+}

@@ -33,3 +33,15 @@ public sealed record AppendResult(IReadOnlyList<AppendedEvent> Events, bool Alre
     /// <summary>The version a stream is at after this append, for the next expected version.</summary>
     public long VersionOf(StreamName stream) => Events.Where(e => e.Stream == stream).Max(e => e.Version);
 }
+
+/// <summary>
+/// An idempotency key to store with an append. <paramref name="Response"/> makes the response to replay once the
+/// append's positions are known.
+/// </summary>
+public sealed record IdempotencyRecord(string Key, string RequestHash, Func<AppendResult, string> Response)
+{
+    public const int MaxKeyLength = 200;
+}
+
+/// <summary>A stored idempotency key: the hash of the request that used it first and the response it got.</summary>
+public sealed record StoredIdempotency(string Key, string RequestHash, string Response, long GlobalPosition, DateTimeOffset RecordedAt);

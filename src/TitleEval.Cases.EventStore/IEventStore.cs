@@ -25,6 +25,16 @@ public interface IEventWriter
     /// stored already is a no-op that returns their original positions.
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="AppendAsync(IReadOnlyList{StreamAppend}, CancellationToken)"/>, and in the same transaction stores
+    /// <paramref name="idempotency"/> (an HTTP <c>Idempotency-Key</c> with the request's hash and the response to replay),
+    /// so a key is recorded if and only if its events are. A key stored already throws <see cref="IdempotencyKeyTakenException"/>.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord idempotency, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored record of an idempotency key, or null when the key was never used.</summary>
+    Task<StoredIdempotency?> ReadIdempotencyAsync(string key, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The handler of one batch of a catch-up subscription; it writes its read-model rows through <paramref name="transaction"/>.</summary>

@@ -184,6 +184,28 @@ public abstract class EventStoreContract
     }
 
     [EngineFact]
+    public async Task An_idempotency_key_is_stored_with_its_events_and_only_with_them()
+    {
+        await using var s = await CreateAsync();
+        var stream = TestEvents.Stream();
+        var record = new IdempotencyRecord("key-1", "hash-a", result => $$"""{"position":{{result.LastGlobalPosition}}}""");
+
+        var first = await s.Store.AppendAsync([new StreamAppend(stream, ExpectedVersion.NoStream, [TestEvents.New()])], record);
+        var stored = await s.Store.ReadIdempotencyAsync("key-1");
+        var conflicting = () => s.Store.AppendAsync([new StreamAppend(stream, ExpectedVersion.NoStream, [TestEvents.New()])], record with { Key = "key-2" });
+        var reused = () => s.Store.AppendAsync([new StreamAppend(stream, ExpectedVersion.Any, [TestEvents.New()])], record);
+
+        stored.Should().NotBeNull();
+        stored!.RequestHash.Should().Be("hash-a");
+        stored.GlobalPosition.Should().Be(first.LastGlobalPosition);
+        TestEvents.SameJson(stored.Response, $$"""{"position":{{first.LastGlobalPosition}}}""").Should().BeTrue();
+        await conflicting.Should().ThrowAsync<WrongExpectedVersionException>();
+        (await s.Store.ReadIdempotencyAsync("key-2")).Should().BeNull("a key is stored only when its events are");
+        (await reused.Should().ThrowAsync<IdempotencyKeyTakenException>()).Which.Key.Should().Be("key-1");
+        (await s.CountStoredEventsAsync()).Should().Be(1);
+    }
+
+    [EngineFact]
     public async Task Bad_input_is_a_typed_error_and_writes_nothing()
     {
         await using var s = await CreateAsync(maxEventSizeBytes: 1024);

@@ -92,7 +92,30 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         }
     }
 
-    public Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(appends, null, cancellationToken);
+
+    public Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord idempotency, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotency);
+        AppendValidation.Validate(idempotency);
+        return AppendCoreAsync(appends, idempotency, cancellationToken);
+    }
+
+    public Task<StoredIdempotency?> ReadIdempotencyAsync(string key, CancellationToken cancellationToken = default)
+    {
+        return Guard(async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT key, request_hash, response, global_position, recorded_at FROM titleeval.idempotency_keys WHERE key = $1");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredIdempotency(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4))
+                : null;
+        });
+    }
+
+    private Task<AppendResult> AppendCoreAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(appends, maxEventSizeBytes);
         return Guard(async () =>
@@ -188,9 +211,23 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
                 }
             }
 
+            var result = new AppendResult(written, AlreadyStored: false);
+            if (idempotency is not null)
+            {
+                await using var key = new NpgsqlCommand("INSERT INTO titleeval.idempotency_keys (key, request_hash, response, global_position) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING", connection, transaction);
+                key.Parameters.Add(new NpgsqlParameter<string> { TypedValue = idempotency.Key });
+                key.Parameters.Add(new NpgsqlParameter<string> { TypedValue = idempotency.RequestHash });
+                key.Parameters.Add(new NpgsqlParameter<string> { TypedValue = idempotency.Response(result) });
+                key.Parameters.Add(new NpgsqlParameter<long> { TypedValue = result.LastGlobalPosition });
+                if (await key.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw new IdempotencyKeyTakenException(idempotency.Key);
+                }
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             appended.Notify();
-            return new AppendResult(written, AlreadyStored: false);
+            return result;
         });
     }
 

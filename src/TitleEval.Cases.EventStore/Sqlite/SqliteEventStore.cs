@@ -77,7 +77,29 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
     }
 
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(appends, null, cancellationToken);
+
+    public Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord idempotency, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotency);
+        AppendValidation.Validate(idempotency);
+        return AppendCoreAsync(appends, idempotency, cancellationToken);
+    }
+
+    public async Task<StoredIdempotency?> ReadIdempotencyAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, request_hash, response, global_position, recorded_at FROM idempotency_keys WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredIdempotency(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), FromUnixMicroseconds(reader.GetInt64(4)))
+            : null;
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(appends, maxEventSizeBytes);
         var result = await WithWriterAsync(
@@ -120,8 +142,25 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
                     }
                 }
 
+                var result = new AppendResult(written, AlreadyStored: false);
+                if (idempotency is not null)
+                {
+                    await using var key = connection.CreateCommand();
+                    key.Transaction = transaction;
+                    key.CommandText = "INSERT INTO idempotency_keys (key, request_hash, response, global_position, recorded_at) VALUES ($key, $hash, $response, $position, $at) ON CONFLICT (key) DO NOTHING";
+                    key.Parameters.AddWithValue("$key", idempotency.Key);
+                    key.Parameters.AddWithValue("$hash", idempotency.RequestHash);
+                    key.Parameters.AddWithValue("$response", idempotency.Response(result));
+                    key.Parameters.AddWithValue("$position", result.LastGlobalPosition);
+                    key.Parameters.AddWithValue("$at", recordedAt);
+                    if (await key.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    {
+                        throw new IdempotencyKeyTakenException(idempotency.Key);
+                    }
+                }
+
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return new AppendResult(written, AlreadyStored: false);
+                return result;
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -281,11 +320,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
                 Type: reader.GetString(4),
                 Data: reader.GetString(5),
                 Metadata: reader.GetString(6),
-                RecordedAt: DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(reader.GetInt64(7) * 10)));
+                RecordedAt: FromUnixMicroseconds(reader.GetInt64(7))));
         }
 
         return events;
     }
+
+    private static DateTimeOffset FromUnixMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
 
     /// <summary>
     /// When every event id of the append is stored already, the append is a retry: answer with the original
