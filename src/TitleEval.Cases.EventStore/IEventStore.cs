@@ -63,6 +63,12 @@ public interface IEventStore : IEventReader, IEventWriter
     /// </summary>
     Task<int> ApplyNextBatchAsync(string subscription, int batchSize, SubscriptionBatchHandler handler, CancellationToken cancellationToken = default);
 
+    /// <summary>An open connection to the store's database, for queries over read models that subscribers wrote (the caller disposes it).</summary>
+    Task<DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A read-model table's qualified name in this engine (see <see cref="SubscriberTransaction.Table"/>).</summary>
+    string Table(string name) => Engine == "messagedb" ? $"titleeval.{name}" : name;
+
     /// <summary>Returns when an append through this instance commits, or after <paramref name="maxWait"/> (appends by other processes are seen by polling).</summary>
     Task WaitForNewEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
 }

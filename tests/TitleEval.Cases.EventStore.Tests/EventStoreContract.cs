@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FluentAssertions;
 using TitleEval.Cases.EventStore.Subscriptions;
 using TitleEval.Cases.EventStore.Tests.Engines;
+using TitleEval.Cases.Testing;
 
 namespace TitleEval.Cases.EventStore.Tests;
 

@@ -342,6 +342,9 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         });
     }
 
+    public Task<System.Data.Common.DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default) =>
+        Guard(async () => (System.Data.Common.DbConnection)await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+
     public Task WaitForNewEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
         appended.WaitAsync(maxWait, cancellationToken);
 

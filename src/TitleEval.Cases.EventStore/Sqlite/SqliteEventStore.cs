@@ -31,7 +31,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             _ => throw new ArgumentException($"EventStore:SqliteSynchronous must be FULL, EXTRA, NORMAL or OFF, not '{options.SqliteSynchronous}'."),
         };
         var path = Path.GetFullPath(options.SqlitePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -51,6 +50,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        // Here, not in the constructor: a store is built when services are, and a failure belongs to initialization.
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await WithWriterAsync(
             async (connection, _, ct) =>
             {
@@ -274,6 +275,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<System.Data.Common.DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default) =>
+        await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
 
     public Task WaitForNewEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
         appended.WaitAsync(maxWait, cancellationToken);

@@ -1,5 +1,7 @@
 using Npgsql;
 
+using TitleEval.Cases.Testing;
+
 namespace TitleEval.Cases.EventStore.Tests.Engines;
 
 /// <summary>A fresh, empty store of one engine, and what a test needs to reach its database directly.</summary>

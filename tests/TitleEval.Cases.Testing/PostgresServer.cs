@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace TitleEval.Cases.EventStore.Tests.Engines;
+namespace TitleEval.Cases.Testing;
 
 /// <summary>
 /// The PostgreSQL + Message DB server the tests use: <c>TITLEEVAL_TEST_POSTGRES</c> holds the connection string

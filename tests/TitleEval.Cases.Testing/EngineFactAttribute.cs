@@ -1,7 +1,8 @@
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace TitleEval.Cases.EventStore.Tests.Engines;
+namespace TitleEval.Cases.Testing;
 
 /// <summary>
 /// A fact of the shared contract suite. On a class marked <see cref="RequiresPostgresAttribute"/> it is reported
@@ -10,7 +11,7 @@ namespace TitleEval.Cases.EventStore.Tests.Engines;
 /// missing server fails the tests.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-[XunitTestCaseDiscoverer("TitleEval.Cases.EventStore.Tests.Engines.EngineFactDiscoverer", "TitleEval.Cases.EventStore.Tests")]
+[XunitTestCaseDiscoverer("TitleEval.Cases.Testing.EngineFactDiscoverer", "TitleEval.Cases.Testing")]
 public sealed class EngineFactAttribute : FactAttribute;
 
 [AttributeUsage(AttributeTargets.Class)]
