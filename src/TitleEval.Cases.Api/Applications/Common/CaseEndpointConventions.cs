@@ -1,0 +1,27 @@
+using TitleEval.Cases.Api.Applications.Common;
+
+namespace TitleEval.Cases.Api.Applications.Common;
+
+public static class CaseEndpointConventions
+{
+    /// <summary>Names, documents and lists every response a case command can give, so the OpenAPI document shows them all.</summary>
+    public static RouteHandlerBuilder WithCaseCommand(this RouteHandlerBuilder builder, string name, string summary, string description, bool creates = false)
+    {
+        builder.WithName(name)
+            .WithSummary(summary)
+            .WithDescription(
+                description +
+                " Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication; they name who decides), " +
+                "optional X-Client-Id, X-Correlation-Id, If-Match (an ETag; 412 when the case changed), " +
+                "Idempotency-Key (a retry with the same key and body replays the first answer; another body gets 422).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return creates
+            ? builder.Produces<CaseCommandResult>(StatusCodes.Status201Created)
+            : builder.Produces<CaseCommandResult>(StatusCodes.Status200OK);
+    }
+}

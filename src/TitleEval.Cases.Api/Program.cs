@@ -1,0 +1,32 @@
+using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Errors;
+using TitleEval.Cases.Api.Health;
+using TitleEval.Cases.Api.Logging;
+using TitleEval.Cases.Api.Mediator;
+using TitleEval.Cases.Api.OpenApi;
+using TitleEval.Cases.Api.Store;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSerilogLogging();
+builder.AddEventStore();
+builder.AddMediatR();
+builder.AddCases();
+builder.AddProblemResponses();
+builder.AddApiDocumentation();
+
+var app = builder.Build();
+
+app.UseRequestLogging();
+app.UseProblemResponses();
+app.UseApiDocumentation();
+
+app.MapHealthApi();
+app.MapApplicationsApi();
+
+app.Run();
+
+/// <summary>The host's entry point; public and partial so that tests can start it with WebApplicationFactory.</summary>
+public partial class Program
+{
+}

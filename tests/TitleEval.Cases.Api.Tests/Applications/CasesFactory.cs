@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using TitleEval.Cases.Api.Tests.Support;
+using TitleEval.Cases.Testing;
+
+namespace TitleEval.Cases.Api.Tests.Applications;
+
+/// <summary>The API on SQLite (or on PostgreSQL when given a connection string), with a clock the test moves and the shipped reference data.</summary>
+public sealed class CasesFactory(string? postgresConnectionString = null) : ApiFactory
+{
+    public TestClock Clock { get; } = new(TestClock.NoonCst(new DateOnly(2026, 6, 15)));
+
+    protected override IReadOnlyDictionary<string, string?> Settings => postgresConnectionString is null
+        ? base.Settings
+        : new Dictionary<string, string?>
+        {
+            ["EventStore:Engine"] = "MessageDb",
+            ["EventStore:PostgresConnectionString"] = postgresConnectionString,
+            ["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]),
+        };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public CaseClient CaseClient(string role = "applicant") => new(CreateClient(), role);
+}
+
+/// <summary>Sends case commands with the temporary actor headers and reads answers as JSON.</summary>
+public sealed class CaseClient(HttpClient http, string role)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public HttpClient Http { get; } = http;
+
+    public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        request.Headers.Add("X-Actor-Id", "tester");
+        request.Headers.Add("X-Actor-Role", as_ ?? role);
+        request.Headers.Add("X-Actor-Organisation", "测试单位");
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> CommandAsync(Guid id, string command, object? body = null, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null) =>
+        PostAsync($"/api/v1/applications/{id}/{command}", body ?? new { }, ifMatch, idempotencyKey, as_);
+
+    public async Task<JsonObject> GetAsync(Guid id)
+    {
+        var response = await Http.GetAsync($"/api/v1/applications/{id}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public static async Task<JsonObject> BodyAsync(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+}
+
+/// <summary>Request bodies of a realistic case: Hohhot 2026, deputy-senior engineering [002].</summary>
+public static class Requests
+{
+    public const string ValidResidentId = "11010519491231002X";
+
+    public static object Submission(Guid? id = null, string residentId = ValidResidentId, string level = "DeputySenior", string series = "Engineering",
+        string employmentStatus = "Employed", string committee = "hohhot-engineering-senior", string channel = "Review") => new
+    {
+        applicationId = id,
+        planId = "2026-hohhot",
+        applicant = new
+        {
+            name = "张三",
+            residentId,
+            gender = "Male",
+            ethnicity = "蒙古族",
+            birthDate = "1949-12-31",
+            phone = "13800000000",
+            education = "大学本科",
+            graduatedFrom = "内蒙古大学",
+            graduatedOn = "1972-07-01",
+            major = "土木工程",
+            currentTitle = "工程师",
+            currentTitleObtainedOn = "2018-12-01",
+            currentSpeciality = "结构设计",
+            employmentStatus,
+        },
+        series,
+        speciality = "建筑工程",
+        level,
+        channel,
+        committeeId = committee,
+        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市" },
+        preferentialPolicies = new[] { 3 },
+        continuingEducation = "Completed",
+        materials = new[] { "学历证书", "任职资格证书", "继续教育证明" },
+        integrityPledgeAccepted = true,
+    };
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+using Serilog.Events;
+
+namespace TitleEval.Cases.Api.Tests.Support;
+
+/// <summary>
+/// Starts the API in memory on its own SQLite file in a fresh temporary folder (tests never touch ./data), captures
+/// everything it logs in <see cref="Logs"/>, and adds the test-only <see cref="ThrowingRoutes"/>. Subclasses change settings.
+/// </summary>
+public class ApiFactory : WebApplicationFactory<Program>
+{
+    public ApiFactory()
+    {
+        Directory.CreateDirectory(TempDirectory);
+    }
+
+    public string TempDirectory { get; } = Path.Combine(Path.GetTempPath(), "titleeval-api-tests", Guid.NewGuid().ToString("N"));
+
+    public string SqlitePath => Path.Combine(TempDirectory, "titleeval.db");
+
+    public InMemorySink Logs { get; } = new();
+
+    /// <summary>Configuration the app sees on top of its appsettings files.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["EventStore:Engine"] = "Sqlite",
+        ["EventStore:SqlitePath"] = SqlitePath,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddTransient<IStartupFilter, ThrowingRoutes>();
+            var logger = new LoggerConfiguration()
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .WriteTo.Sink(Logs)
+                .CreateLogger();
+            services.AddLogging(logging => logging.AddSerilog(logger, dispose: true));
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        try
+        {
+            Directory.Delete(TempDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection; the OS cleans the temp folder.
+        }
+    }
+}
