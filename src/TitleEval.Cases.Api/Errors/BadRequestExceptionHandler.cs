@@ -23,7 +23,7 @@ public sealed class BadRequestExceptionHandler : IExceptionHandler
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
-            Type = "/problems/validation-failed",
+            Type = ProblemTypes.ValidationFailed,
             Title = "The request has invalid fields",
             Detail = "请求体不是有效的 JSON 或字段类型/取值有误，未保存任何内容。 / The body is not valid JSON or a field has the wrong type or an unknown value; nothing was saved.",
             Extensions = { ["errors"] = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] } },

@@ -16,6 +16,12 @@ public static class ProblemTypes
     public const string EventIdConflict = "/problems/event-id-conflict";
     public const string IdempotencyKeyTaken = "/problems/idempotency-key-taken";
     public const string StoreUnavailable = "/problems/store-unavailable";
+    public const string ValidationFailed = "/problems/validation-failed";
+    public const string PreconditionFailed = "/problems/precondition-failed";
+    public const string IdempotencyKeyReused = "/problems/idempotency-key-reused";
+
+    /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
+    public static string ForDomainError(string code) => Prefix + code;
 
     private const string Prefix = "/problems/";
 

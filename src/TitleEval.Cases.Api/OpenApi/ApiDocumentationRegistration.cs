@@ -28,6 +28,7 @@ public static class ApiDocumentationRegistration
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
             // Feature slices nest their DTOs (SubmitApplication.Body): name a nested schema after its feature so they never clash.
             options.CustomSchemaIds(SchemaId);
+            options.OperationFilter<RequestExampleOperationFilter>();
         });
         return builder;
     }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.People;
 using TitleEval.Cases.Domain.Reference;
@@ -51,6 +52,7 @@ public static class ApproveApplication
                 "ApproveApplication",
                 "Approve and file the result (核准备案)",
                 "The HR bureau approves a case that passed the vote, only after the result publicity closed with no open or upheld objection. " +
-                "Refused beyond the plan's quota for the series and level [002 五(九)]. Flagged late when more than one month after the review meeting [000 六(二)4].");
+                "Refused beyond the plan's quota for the series and level [002 五(九)]. Flagged late when more than one month after the review meeting [000 六(二)4].")
+            .WithRequestExample(new Body("呼和浩特市人力资源和社会保障局"));
     }
 }

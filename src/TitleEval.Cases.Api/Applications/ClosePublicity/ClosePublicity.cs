@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.ClosePublicity;
@@ -34,6 +35,7 @@ public static class ClosePublicity
             .WithCaseCommand(
                 "ClosePublicity",
                 "Close a publicity",
-                "Records that a publicity ended. Allowed from the day after its last working day. Open objections do not stop the closing, but no stage advances past a publicity with an open objection.");
+                "Records that a publicity ended. Allowed from the day after its last working day. Open objections do not stop the closing, but no stage advances past a publicity with an open objection.")
+            .WithRequestExample(new Body("公示期满，无异议"));
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Domain;
 
 namespace TitleEval.Cases.Api.Applications.Common;
@@ -69,7 +70,7 @@ public static class CaseHttp
                 return TypedResults.Problem(new ProblemDetails
                 {
                     Status = StatusCodes.Status412PreconditionFailed,
-                    Type = "/problems/precondition-failed",
+                    Type = ProblemTypes.PreconditionFailed,
                     Title = "The case changed since you read it",
                     Detail = $"案件已被他人修改（当前版本 {failed.CurrentVersion}），未保存任何内容；请重新读取后再提交。 / The case is at version {failed.CurrentVersion}, not the one in If-Match, so nothing was saved. Read it again (GET returns the current ETag), check the changes and resend.",
                     Extensions = { ["currentVersion"] = failed.CurrentVersion },
@@ -78,7 +79,7 @@ public static class CaseHttp
                 return TypedResults.Problem(new ProblemDetails
                 {
                     Status = StatusCodes.Status422UnprocessableEntity,
-                    Type = "/problems/idempotency-key-reused",
+                    Type = ProblemTypes.IdempotencyKeyReused,
                     Title = "The idempotency key was used for another request",
                     Detail = $"幂等键 {reused.Key} 已用于另一个不同的请求，未保存任何内容；新请求请使用新的键。 / Idempotency-Key '{reused.Key}' was first used with a different request; nothing was saved. Use a new key for a new request.",
                 });
@@ -99,7 +100,7 @@ public static class CaseHttp
         return TypedResults.Problem(new ProblemDetails
         {
             Status = status,
-            Type = $"/problems/{error.Code}",
+            Type = ProblemTypes.ForDomainError(error.Code),
             Title = error.Title,
             Detail = error.Detail,
             Extensions = { ["code"] = error.Code, ["detailZh"] = error.DetailZh, ["detailEn"] = error.DetailEn },
@@ -109,7 +110,7 @@ public static class CaseHttp
     public static IResult ValidationProblem(FieldErrors errors) => TypedResults.Problem(new ProblemDetails
     {
         Status = StatusCodes.Status400BadRequest,
-        Type = "/problems/validation-failed",
+        Type = ProblemTypes.ValidationFailed,
         Title = "The request has invalid fields",
         Detail = "请求字段有误，未保存任何内容；请按 errors 所列逐项更正。 / Some fields are invalid and nothing was saved; correct every field listed in 'errors' and resend.",
         Extensions = { ["errors"] = errors.ToDictionary() },

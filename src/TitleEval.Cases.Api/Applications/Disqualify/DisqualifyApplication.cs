@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.People;
 
@@ -48,6 +49,7 @@ public static class DisqualifyApplication
                 "DisqualifyApplication",
                 "Disqualify after an upheld objection (取消资格)",
                 "Ends a case accepted or passed by the committee, before approval, when an objection was upheld. With fraud=true it also records an integrity " +
-                "record (promotion eligibility cancelled, three years) for the applicant in the same commit.");
+                "record (promotion eligibility cancelled, three years) for the applicant in the same commit.")
+            .WithRequestExample(new Body("经查实申报业绩材料造假", true));
     }
 }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.IssueCertificate;
@@ -38,6 +39,7 @@ public static class IssueCertificate
             .WithCaseCommand(
                 "IssueCertificate",
                 "Issue the electronic certificate (电子证书)",
-                "Issues the certificate of an approved title. Its number is ZC{plan year}-{first 12 hex digits of the application id}.");
+                "Issues the certificate of an approved title. Its number is ZC{plan year}-{first 12 hex digits of the application id}.")
+            .WithRequestExample(new Body(null));
     }
 }

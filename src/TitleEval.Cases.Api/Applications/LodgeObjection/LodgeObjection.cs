@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.LodgeObjection;
@@ -35,6 +36,7 @@ public static class LodgeObjection
             .WithCaseCommand(
                 "LodgeObjection",
                 "Lodge an objection (投诉举报)",
-                "Records a complaint received during an open publicity: about review work (the committee office investigates) or about the authenticity of materials (the employer or county bureau investigates) [000 六(二)3]. An objection id may be given by the client so that a retry does not lodge it twice.");
+                "Records a complaint received during an open publicity: about review work (the committee office investigates) or about the authenticity of materials (the employer or county bureau investigates) [000 六(二)3]. An objection id may be given by the client so that a retry does not lodge it twice.")
+            .WithRequestExample(new Body(Guid.Parse("5d3c7f0e-8a8c-4c55-9f57-1f1a2b3c4d5e"), ObjectionTopic.MaterialAuthenticity, "反映申报人论文存在抄袭"));
     }
 }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.Reference;
 
@@ -37,6 +38,7 @@ public static class OpenPublicity
             .WithCaseCommand(
                 "OpenPublicity",
                 "Open a publicity (公示)",
-                "Posts the case publicly: the employer's in-unit publicity, the bureau's roster publicity or the result publicity. It lasts at least 5 working days; the end date is computed from the working-day calendar (statutory holidays and make-up working days), counting the start day when it is a working day. A date in a year with no calendar loaded is refused.");
+                "Posts the case publicly: the employer's in-unit publicity, the bureau's roster publicity or the result publicity. It lasts at least 5 working days; the end date is computed from the working-day calendar (statutory holidays and make-up working days), counting the start day when it is a working day. A date in a year with no calendar loaded is refused.")
+            .WithRequestExample(new Body(PublicityStage.Employer, new DateOnly(2026, 6, 15), 5, "单位公示栏及内网"));
     }
 }

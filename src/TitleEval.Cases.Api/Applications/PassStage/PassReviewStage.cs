@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.PassStage;
@@ -35,6 +36,7 @@ public static class PassReviewStage
             .WithCaseCommand(
                 "PassReviewStage",
                 "Pass a review stage (审核通过)",
-                "The employer (初审), competent department (复审), HR bureau or committee office (复核) passes the case at its current stage, with the reviewer's name and opinion — \"谁审核、谁签字、谁负责\" [002 六(一)1]. The employer stage needs its closed in-unit publicity and the bureau stage its closed roster publicity, neither with an open objection. Passing the committee office's check accepts the case for review.");
+                "The employer (初审), competent department (复审), HR bureau or committee office (复核) passes the case at its current stage, with the reviewer's name and opinion — \"谁审核、谁签字、谁负责\" [002 六(一)1]. The employer stage needs its closed in-unit publicity and the bureau stage its closed roster publicity, neither with an open objection. Passing the committee office's check accepts the case for review.")
+            .WithRequestExample(new Body(ReviewStage.Employer, "李四", "经单位公示无异议，情况属实，同意推荐。"));
     }
 }

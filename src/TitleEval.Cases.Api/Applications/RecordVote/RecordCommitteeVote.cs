@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.RecordVote;
@@ -40,6 +41,7 @@ public static class RecordCommitteeVote
             .WithCaseCommand(
                 "RecordCommitteeVote",
                 "Record the committee vote (评审表决)",
-                "Records the review meeting's counts. The outcome is computed, never asserted: at least 2/3 of the committee present (recused members count neither as members nor as present), and passed when yes votes are at least 2/3 of those present (人社部令第40号). The meeting is in the plan's year (no cross-year review [001 二(一)]).");
+                "Records the review meeting's counts. The outcome is computed, never asserted: at least 2/3 of the committee present (recused members count neither as members nor as present), and passed when yes votes are at least 2/3 of those present (人社部令第40号). The meeting is in the plan's year (no cross-year review [001 二(一)]).")
+            .WithRequestExample(new Body(new DateOnly(2026, 9, 1), 15, 12, 1, 9, 2, 1, true));
     }
 }

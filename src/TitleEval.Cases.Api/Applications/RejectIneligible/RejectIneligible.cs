@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.RejectIneligible;
@@ -34,6 +35,7 @@ public static class RejectIneligible
             .WithCaseCommand(
                 "RejectIneligible",
                 "Reject as ineligible (不予受理)",
-                "Ends the case at its current review stage: out of the committee's scope, wrong committee, or not qualified; the materials go back through the original channel [001 五(三)]. Frees the person's slot for the level and year.");
+                "Ends the case at its current review stage: out of the committee's scope, wrong committee, or not qualified; the materials go back through the original channel [001 五(三)]. Frees the person's slot for the level and year.")
+            .WithRequestExample(new Body(ReviewStage.CommitteeOffice, "超出本评委会受理范围，按原渠道退回"));
     }
 }

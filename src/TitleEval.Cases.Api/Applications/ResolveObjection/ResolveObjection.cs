@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.ResolveObjection;
@@ -35,6 +36,7 @@ public static class ResolveObjection
             .WithCaseCommand(
                 "ResolveObjection",
                 "Resolve an objection",
-                "Records the finding on an open objection: upheld or dismissed, with the findings. An upheld objection before approval leads to disqualification; approval is refused while any objection is open.");
+                "Records the finding on an open objection: upheld or dismissed, with the findings. An upheld objection before approval leads to disqualification; approval is refused while any objection is open.")
+            .WithRequestExample(new Body(ObjectionOutcome.Dismissed, "经核查，论文为申报人独立完成，反映问题不属实。"));
     }
 }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.Resubmit;
@@ -33,6 +34,7 @@ public static class Resubmit
             .WithCaseCommand(
                 "Resubmit",
                 "Resubmit after correction",
-                "The applicant sends the corrected application back, on or before the correction deadline. It returns to the stage that returned it.");
+                "The applicant sends the corrected application back, on or before the correction deadline. It returns to the stage that returned it.")
+            .WithRequestExample(new Body("补充2025年度继续教育证明，重新扫描论文首页"));
     }
 }

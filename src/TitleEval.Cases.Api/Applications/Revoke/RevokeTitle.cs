@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.People;
 
@@ -42,6 +43,7 @@ public static class RevokeTitle
                 "RevokeTitle",
                 "Revoke a title for fraud (撤销职称)",
                 "Revokes an approved title (false materials, plagiarism or other improper means) with the decision number and authority, and in the same commit " +
-                "records an integrity record (title revoked) that blocks the person from filing for three years. A case that was never approved is refused.");
+                "records an integrity record (title revoked) that blocks the person from filing for three years. A case that was never approved is refused.")
+            .WithRequestExample(new Body(RevocationGrounds.FalseMaterials, "呼人社决〔2026〕12号", "呼和浩特市人力资源和社会保障局"));
     }
 }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.People;
@@ -196,6 +197,22 @@ public static class SubmitApplication
                 "the series/level is exam-replaces-review or needs a valid exam pass, the person already has a live application at this level this year, " +
                 "went to another committee, used the green channel or a once-only benefit, has an active integrity record that blocks filing, " +
                 "or the employer sends this series and level to another committee. Answers 201 with Location and ETag.",
-                creates: true);
+                creates: true)
+            .WithRequestExample(new Body(
+                null,
+                "2026-hohhot",
+                new ApplicantBody("张三", "11010519491231002X", Gender.Male, "蒙古族", new DateOnly(1985, 3, 12), "13800000000", "大学本科", "内蒙古工业大学",
+                    new DateOnly(2007, 7, 1), "土木工程", "工程师", new DateOnly(2018, 12, 1), "结构设计", EmploymentStatus.Employed),
+                "Engineering",
+                "建筑工程",
+                Level.DeputySenior,
+                Channel.Review,
+                "hohhot-engineering-senior",
+                new EmployerBody("91150100MA0N000000", "呼和浩特市某建筑设计院", AffiliationLevel.City, "呼和浩特市"),
+                [3],
+                ContinuingEducation.Completed,
+                ["学历证书", "现有职称证书", "继续教育证明", "代表性论文"],
+                true,
+                null));
     }
 }

@@ -1,5 +1,6 @@
 using MediatR;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Domain.Applications;
 
 namespace TitleEval.Cases.Api.Applications.Withdraw;
@@ -33,6 +34,7 @@ public static class WithdrawApplication
             .WithCaseCommand(
                 "WithdrawApplication",
                 "Withdraw the application (撤回)",
-                "The applicant withdraws, at any time before the committee votes. Frees the person's slot for the level and year (a new filing must still be inside the window and go to the same committee).");
+                "The applicant withdraws, at any time before the committee votes. Frees the person's slot for the level and year (a new filing must still be inside the window and go to the same committee).")
+            .WithRequestExample(new Body("个人原因，自愿撤回"));
     }
 }
