@@ -4,6 +4,7 @@ using TitleEval.Cases.Api.Health;
 using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
+using TitleEval.Cases.Api.Plans;
 using TitleEval.Cases.Api.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ app.UseApiDocumentation();
 
 app.MapHealthApi();
 app.MapApplicationsApi();
+app.MapPlansApi();
 
 app.Run();
 

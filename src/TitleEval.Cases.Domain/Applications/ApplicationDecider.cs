@@ -98,6 +98,11 @@ public static class ApplicationDecider
             return DomainErrors.IntegrityPledgeRequired();
         }
 
+        if ((c.Channel == Channel.GreenChannel) != c.Plan.GreenChannel)
+        {
+            return DomainErrors.ChannelNotInPlan(c.Channel.ToString(), c.Plan.Id);
+        }
+
         // [001 四(二)] first: an exam-replaces-review title is not evaluated at all, whatever the window.
         switch (c.Mode)
         {
@@ -150,6 +155,11 @@ public static class ApplicationDecider
         if (required is { } stage && PublicityBlocks(state, stage) is { } blocked)
         {
             return blocked;
+        }
+
+        if (state.ObjectionUpheld)
+        {
+            return DomainErrors.ObjectionUpheld();
         }
 
         return Decision<ApplicationEvent>.Accept(new StageReviewPassed(c.Stage, c.Reviewer, c.Opinion, c.Today));
@@ -240,7 +250,7 @@ public static class ApplicationDecider
             return DomainErrors.WrongStage(c.Stage.ToString(), state.Stage.ToString());
         }
 
-        // [001 五(一)] a one-time notice of ALL items to correct.
+        // [001 五(二)] a one-time notice of ALL items to correct.
         var items = c.Items.Where(i => !string.IsNullOrWhiteSpace(i)).ToArray();
         if (items.Length == 0)
         {
@@ -253,7 +263,7 @@ public static class ApplicationDecider
         }
 
         // [002 三(二)] nothing is resubmitted after the window closes; only the committee office's check, which comes
-        // after the window, sets its own time limit in its one-time notice [002 三 5].
+        // after the window, sets its own time limit in its one-time notice [002 三(四)5].
         var closes = state.Filing!.WindowCloses;
         if (c.Stage != ReviewStage.CommitteeOffice && c.Deadline > closes && c.Today <= closes)
         {
@@ -366,7 +376,7 @@ public static class ApplicationDecider
 
         if (state.ObjectionUpheld)
         {
-            return DomainErrors.NotAllowedInStatus("approve", "objection upheld (disqualify instead)");
+            return DomainErrors.ObjectionUpheld();
         }
 
         // [002 五(九)]

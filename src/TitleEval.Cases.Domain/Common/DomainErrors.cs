@@ -7,6 +7,35 @@ public static class DomainErrors
 {
     private static string D(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The Chinese name of a stage or status the English detail names by its code, so the Chinese text stays Chinese.</summary>
+    private static string Zh(string name) => name switch
+    {
+        "Employer" => "单位内",
+        "Roster" => "花名册",
+        "Result" => "评审结果",
+        "Department" => "主管部门复审",
+        "Bureau" => "人社部门审核",
+        "CommitteeOffice" => "评委会办事机构复核",
+        "InReview" => "审核中",
+        "Returned" => "退回补正",
+        "Accepted" => "已受理",
+        "ReviewPassed" => "评审通过",
+        "Approved" => "已核准",
+        "CertificateIssued" => "已发证",
+        "RevokedForFraud" => "已撤销",
+        "NotPassed" => "评审未通过",
+        "Disqualified" => "已取消资格",
+        "RejectedIneligible" => "不予受理",
+        "Withdrawn" => "已撤回",
+        "DeemedWithdrawn" => "视为放弃",
+        "FullSenior" => "正高级",
+        "DeputySenior" => "副高级",
+        "Intermediate" => "中级",
+        "Assistant" => "助理级",
+        "Junior" => "员级",
+        _ => name,
+    };
+
     // Rule 1 [001 一(四)]
     public static DomainError OutOfScope(string status) => new(
         "out-of-scope", "Applicant is out of scope",
@@ -21,7 +50,7 @@ public static class DomainErrors
 
     public static DomainError DifferentCommitteeForPerson(Level level, string committee) => new(
         "committee-mismatch-person", "Another committee was chosen for this level this year",
-        $"同一年度同一层级只能向一个评委会申报（已选 {committee}）。",
+        $"同一年度同一层级（{Zh(level.ToString())}）只能向一个评委会申报（已选 {committee}）。",
         $"A person applies to one committee per level per year; this year's {level} application went to {committee}.");
 
     // Rule 3 [000 三]
@@ -33,26 +62,26 @@ public static class DomainErrors
     // Rule 4 [002 三(二)]
     public static DomainError OutsideWindow(Level level, DateOnly? opens, DateOnly? closes, DateOnly on) => new(
         "outside-window", "Outside the application window",
-        opens is null ? $"本年度计划未设置{level}层级的申报时间，不能申报。" : $"{level}层级申报时间为{D(opens.Value)}至{D(closes!.Value)}，{D(on)}不在申报期内；逾期不再补报。",
+        opens is null ? $"本年度计划未设置{Zh(level.ToString())}层级的申报时间，不能申报。" : $"{Zh(level.ToString())}层级申报时间为{D(opens.Value)}至{D(closes!.Value)}，{D(on)}不在申报期内；逾期不再补报。",
         opens is null ? $"The plan has no application window for {level}." : $"The {level} window is {D(opens.Value)} to {D(closes!.Value)}; {D(on)} is outside it, and late applications are not accepted.");
 
     public static DomainError UnknownPlan(string plan) => new(
         "unknown-plan", "Unknown plan",
-        $"不存在年度计划 {plan}。", $"There is no plan '{plan}'; list the plans and use one of their ids.");
+        $"不存在年度计划 {plan}；可通过 GET /api/v1/plans 查询现有计划。", $"There is no plan '{plan}'; GET /api/v1/plans lists the plans and their ids.");
 
     public static DomainError UnknownSeries(string series, Level level) => new(
         "unknown-series", "Series or level not offered",
-        $"系列 {series} 没有 {level} 层级的评审。", $"Series '{series}' does not offer level {level}.");
+        $"系列 {series} 没有{Zh(level.ToString())}层级的评审。", $"Series '{series}' does not offer level {level}.");
 
     // Rule 5 [001 四(二)]
     public static DomainError ExamReplacesReview(string series, Level level) => new(
         "exam-replaces-review", "This title is obtained by exam, not by review",
-        $"{series} {level} 实行以考代评，考试合格即取得相应职称，不再进行评审。",
+        $"{series} {Zh(level.ToString())}实行以考代评，考试合格即取得相应职称，不再进行评审。",
         $"{series} {level} is exam-replaces-review: passing the national exam confers the title; it is not evaluated.");
 
     public static DomainError ExamPassRequired(string series, Level level) => new(
         "exam-pass-required", "A valid exam pass is required",
-        $"{series} {level} 实行考评结合，须提供有效期内的考试合格证明。",
+        $"{series} {Zh(level.ToString())}实行考评结合，须提供有效期内的考试合格证明。",
         $"{series} {level} is exam-plus-review: attach an exam pass that is still valid on the submission date.");
 
     // Rule 6
@@ -67,11 +96,11 @@ public static class DomainErrors
 
     public static DomainError PublicityNotClosed(string stage) => new(
         "publicity-not-closed", "The publicity has not closed",
-        $"{stage}公示尚未结束，不能进入下一环节。", $"The {stage} publicity has not closed; no stage advances past it.") { Kind = ErrorKind.WrongState };
+        $"{Zh(stage)}公示尚未结束，不能进入下一环节。", $"The {stage} publicity has not closed; no stage advances past it.") { Kind = ErrorKind.WrongState };
 
     public static DomainError PublicityMissing(string stage) => new(
         "publicity-missing", "The required publicity was not held",
-        $"须先完成{stage}公示（不少于5个工作日）。", $"Hold the {stage} publicity (at least 5 working days) first.") { Kind = ErrorKind.WrongState };
+        $"须先完成{Zh(stage)}公示（不少于5个工作日）。", $"Hold the {stage} publicity (at least 5 working days) first.") { Kind = ErrorKind.WrongState };
 
     public static DomainError PublicityStillRunning(DateOnly ends) => new(
         "publicity-still-running", "The publicity period has not ended",
@@ -89,7 +118,7 @@ public static class DomainErrors
         "unknown-objection", "No such open objection",
         $"没有待处理的投诉 {objection}。", $"There is no open objection {objection} on this case.") { Kind = ErrorKind.WrongState };
 
-    // Rule 7 [001 五(一); 002 三 5]
+    // Rule 7 [001 五(二); 002 三(四)5]
     public static DomainError ReturnWithoutItems() => new(
         "return-without-items", "A return lists every item to correct",
         "退回须一次性告知需要补充更正的全部材料，不能为空。", "A return is a one-time notice of every item to correct; list at least one.");
@@ -110,13 +139,24 @@ public static class DomainErrors
         $"{present} of {members} members present (recused members excluded): a review meeting needs at least two thirds.");
 
     public static DomainError VoteCountsInvalid(string why) => new(
-        "vote-counts-invalid", "The vote counts do not add up", $"表决票数有误：{why}", $"The vote counts are inconsistent: {why}");
+        "vote-counts-invalid", "The vote counts do not add up", $"表决票数有误（出席、回避、赞成、反对、弃权人数不一致）：{why}", $"The vote counts are inconsistent: {why}");
 
     // Rule 9 [001 二(一)]
     public static DomainError CrossYearReview(int planYear, DateOnly meeting) => new(
         "cross-year-review", "Reviews happen within the plan year",
         $"{planYear}年度评审须在当年完成，不得跨年度评审（会议日期{D(meeting)}）。",
         $"The {planYear} plan's reviews happen in {planYear}; a meeting on {D(meeting)} is cross-year.");
+
+    public static DomainError ObjectionUpheld() => new(
+        "objection-upheld", "An objection was upheld",
+        "经查实的投诉举报成立，案件不能进入下一环节；请作不予受理（审核阶段）或取消资格（受理后）处理。",
+        "An objection on this case was upheld: it does not advance. Reject it as ineligible (during the review chain) or disqualify it (after acceptance).") { Kind = ErrorKind.WrongState };
+
+    // Rule 12 [003 三(一); 003 四(一)]: the green channel has its own plan (rounds and deadlines); regular plans take regular filings.
+    public static DomainError ChannelNotInPlan(string channel, string plan) => new(
+        "channel-not-in-plan", "The channel does not match the plan",
+        $"申报渠道与年度计划不符：绿色通道申报须使用绿色通道计划，社会化评审不能使用绿色通道计划（{plan}）。",
+        $"Channel {channel} does not match plan '{plan}': green-channel filings use a green-channel plan, other filings a regular plan.");
 
     // Rule 11 [001 七(三)]
     public static DomainError RevocationOfUnapproved() => new(
@@ -162,11 +202,11 @@ public static class DomainErrors
 
     public static DomainError WrongStage(string expected, string actual) => new(
         "wrong-stage", "The case is at another stage",
-        $"案件当前环节为{actual}，不是{expected}。", $"The case is at stage {actual}, not {expected}.") { Kind = ErrorKind.WrongState };
+        $"案件当前环节为{Zh(actual)}，不是{Zh(expected)}。", $"The case is at stage {actual}, not {expected}.") { Kind = ErrorKind.WrongState };
 
     public static DomainError NotAllowedInStatus(string command, string status) => new(
         "not-allowed-in-status", "Not allowed in the case's current status",
-        $"案件当前状态为{status}，不能执行{command}。", $"'{command}' is not allowed while the case is {status}.") { Kind = ErrorKind.WrongState };
+        $"案件当前状态为{Zh(status)}，不能执行该操作（{command}）。", $"'{command}' is not allowed while the case is {status}.") { Kind = ErrorKind.WrongState };
 
     public static DomainError ApplicationExists() => new(
         "application-exists", "The application exists already",

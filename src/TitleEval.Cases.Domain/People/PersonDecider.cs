@@ -32,7 +32,7 @@ public abstract record PersonEvent
     {
     }
 
-    public sealed record ApplicationFiled(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies, DateOnly On) : PersonEvent;
+    public sealed record ApplicationFiled(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies, DateOnly WindowCloses, DateOnly On) : PersonEvent;
 
     public sealed record ApplicationOutcomeRecorded(Guid ApplicationId, FilingOutcome Outcome, DateOnly On) : PersonEvent;
 
@@ -47,17 +47,19 @@ public abstract record PersonCommand
 
     public required DateOnly Today { get; init; }
 
-    public sealed record FileApplication(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies) : PersonCommand;
+    /// <summary><paramref name="WindowCloses"/>: the close of the plan's window for the level; a slot freed after it stays taken (rule 2).</summary>
+    public sealed record FileApplication(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies, DateOnly WindowCloses) : PersonCommand;
 
     public sealed record RecordOutcome(Guid ApplicationId, FilingOutcome Outcome) : PersonCommand;
 
     public sealed record NoteIntegrityRecord(Guid RecordId, Sanction Sanction, DateOnly RecordedOn, DateOnly ExpiresOn) : PersonCommand;
 }
 
-public sealed record Filing(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies, FilingOutcome? Outcome)
+public sealed record Filing(Guid ApplicationId, int PlanYear, Level Level, string Series, string CommitteeId, Channel Channel, IReadOnlyList<int> PreferentialPolicies, DateOnly WindowCloses, FilingOutcome? Outcome, DateOnly? OutcomeOn)
 {
-    /// <summary>Rule 2: only a withdrawn, rejected or deemed-withdrawn application frees its slot.</summary>
-    public bool HoldsSlot => Outcome is not (FilingOutcome.Withdrawn or FilingOutcome.RejectedIneligible or FilingOutcome.DeemedWithdrawn);
+    /// <summary>Rule 2 [000 三; 002 四]: only a withdrawn, rejected or deemed-withdrawn application frees its slot, and only when it ended before its window closed.</summary>
+    public bool HoldsSlot =>
+        Outcome is not (FilingOutcome.Withdrawn or FilingOutcome.RejectedIneligible or FilingOutcome.DeemedWithdrawn) || OutcomeOn > WindowCloses;
 }
 
 public sealed record IntegrityNote(Guid RecordId, Sanction Sanction, DateOnly RecordedOn, DateOnly ExpiresOn)
@@ -99,11 +101,11 @@ public static class PersonDecider
     {
         PersonEvent.ApplicationFiled e => state with
         {
-            Filings = state.Filings.Add(new Filing(e.ApplicationId, e.PlanYear, e.Level, e.Series, e.CommitteeId, e.Channel, e.PreferentialPolicies, null)),
+            Filings = state.Filings.Add(new Filing(e.ApplicationId, e.PlanYear, e.Level, e.Series, e.CommitteeId, e.Channel, e.PreferentialPolicies, e.WindowCloses, null, null)),
         },
         PersonEvent.ApplicationOutcomeRecorded e => state with
         {
-            Filings = state.Filings.Select(f => f.ApplicationId == e.ApplicationId ? f with { Outcome = e.Outcome } : f).ToImmutableList(),
+            Filings = state.Filings.Select(f => f.ApplicationId == e.ApplicationId ? f with { Outcome = e.Outcome, OutcomeOn = e.On } : f).ToImmutableList(),
         },
         PersonEvent.IntegrityRecordNoted e => state with
         {
@@ -163,6 +165,6 @@ public static class PersonDecider
             }
         }
 
-        return Decision<PersonEvent>.Accept(new PersonEvent.ApplicationFiled(c.ApplicationId, c.PlanYear, c.Level, c.Series, c.CommitteeId, c.Channel, c.PreferentialPolicies, c.Today));
+        return Decision<PersonEvent>.Accept(new PersonEvent.ApplicationFiled(c.ApplicationId, c.PlanYear, c.Level, c.Series, c.CommitteeId, c.Channel, c.PreferentialPolicies, c.WindowCloses, c.Today));
     }
 }

@@ -49,15 +49,21 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        GC.SuppressFinalize(this);
         try
         {
-            Directory.Delete(TempDirectory, recursive: true);
+            await base.DisposeAsync();
         }
-        catch (IOException)
+        finally
         {
-            // A file still held open by a pooled connection; the OS cleans the temp folder.
+            GC.SuppressFinalize(this);
+            try
+            {
+                Directory.Delete(TempDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a pooled connection; the OS cleans the temp folder.
+            }
         }
     }
 }

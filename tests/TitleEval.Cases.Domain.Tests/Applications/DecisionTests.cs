@@ -99,7 +99,7 @@ public sealed class DecisionTests
             new PublicityClosed(PublicityStage.Result, new(2024, 9, 10)),
         ];
 
-        Given(upheld).When(new Approve("人社局", null) { Today = new(2024, 9, 20) }).ThenFails("not-allowed-in-status");
+        Given(upheld).When(new Approve("人社局", null) { Today = new(2024, 9, 20) }).ThenFails("objection-upheld");
         Given(upheld).When(new Disqualify("业绩材料造假", Fraud: true, record) { Today = new(2024, 9, 20) })
             .Then(new Disqualified("业绩材料造假", true, record, new(2024, 9, 20)));
         Given(Fixtures.ReviewPassed).When(new Disqualify("无", Fraud: false, null) { Today = new(2024, 9, 20) }).ThenFails("no-upheld-objection");

@@ -32,6 +32,19 @@ public sealed class ReviewChainTests
     }
 
     [Fact]
+    public void An_upheld_objection_stops_the_stage_for_good()
+    {
+        var objection = Guid.NewGuid();
+        Given(
+                Fixtures.Submitted,
+                Fixtures.Opened(PublicityStage.Employer, new(2024, 5, 21), new(2024, 5, 27)),
+                new ObjectionLodged(objection, PublicityStage.Employer, ObjectionTopic.MaterialAuthenticity, "论文疑似抄袭", new(2024, 5, 22)),
+                new ObjectionResolved(objection, ObjectionOutcome.Upheld, "经查属实", new(2024, 5, 24)),
+                new PublicityClosed(PublicityStage.Employer, Day))
+            .When(new PassStage(ReviewStage.Employer, "李四", "同意") { Today = Day }).ThenFails("objection-upheld");
+    }
+
+    [Fact]
     public void After_its_publicity_closed_the_employer_stage_passes_with_reviewer_and_opinion() =>
         Given(Fixtures.Submitted, Fixtures.Opened(PublicityStage.Employer, new(2024, 5, 21), new(2024, 5, 27)), new PublicityClosed(PublicityStage.Employer, Day))
             .When(new PassStage(ReviewStage.Employer, "李四", "同意推荐") { Today = Day })

@@ -78,6 +78,14 @@ public sealed class SubmitTests
         }).ThenFails("preferential-policy-expired");
 
     [Fact]
+    public void A_green_channel_filing_needs_a_green_channel_plan_and_a_regular_one_a_regular_plan()
+    {
+        Given().When(Fixtures.Submit() with { Channel = Channel.GreenChannel }).ThenFails("channel-not-in-plan");
+        Given().When(Fixtures.Submit() with { Plan = Fixtures.Plan2024 with { GreenChannel = true } }).ThenFails("channel-not-in-plan");
+        Given().When(Fixtures.Submit() with { Channel = Channel.GreenChannel, Plan = Fixtures.Plan2024 with { GreenChannel = true } }).ThenAccepted().Should().ContainSingle();
+    }
+
+    [Fact]
     public void A_case_is_submitted_once() =>
         Given(Fixtures.Submitted).When(Fixtures.Submit()).ThenFails("application-exists");
 

@@ -9,12 +9,13 @@ public sealed class PersonTests
 {
     private static readonly DateOnly Today = new(2024, 5, 20);
     private static readonly Guid First = Guid.NewGuid();
+    private static readonly DateOnly WindowCloses = new(2024, 5, 31);
 
     private static PersonCommand.FileApplication File(Level level = Level.DeputySenior, string committee = "c1", Channel channel = Channel.Review, int year = 2024, params int[] policies) =>
-        new(Guid.NewGuid(), year, level, "Engineering", committee, channel, policies) { Today = Today };
+        new(Guid.NewGuid(), year, level, "Engineering", committee, channel, policies, WindowCloses) { Today = Today };
 
     private static ApplicationFiled Filed(Level level = Level.DeputySenior, string committee = "c1", Channel channel = Channel.Review, int year = 2024, params int[] policies) =>
-        new(First, year, level, "Engineering", committee, channel, policies, new(year, 5, 10));
+        new(First, year, level, "Engineering", committee, channel, policies, WindowCloses, new(year, 5, 10));
 
     private static Decision<PersonEvent> Decide(PersonCommand command, params PersonEvent[] given) => PersonDecider.Decide(command, PersonDecider.Fold(given));
 
@@ -41,6 +42,11 @@ public sealed class PersonTests
     [InlineData(FilingOutcome.Approved, "duplicate-application")]
     public void Only_a_withdrawn_rejected_or_deemed_withdrawn_application_frees_its_slot(FilingOutcome outcome, string? refusal) =>
         Decide(File(), Filed(), new ApplicationOutcomeRecorded(First, outcome, Today)).Error?.Code.Should().Be(refusal);
+
+    [Fact]
+    public void A_slot_freed_after_the_window_closed_stays_taken() =>
+        // e.g. a second plan that year (a green-channel round) cannot take a filing withdrawn after the first plan closed.
+        Decide(File(), Filed(), new ApplicationOutcomeRecorded(First, FilingOutcome.Withdrawn, WindowCloses.AddDays(1))).Error!.Code.Should().Be("duplicate-application");
 
     [Fact]
     public void After_freeing_a_slot_the_person_stays_with_that_years_committee() =>

@@ -181,9 +181,11 @@ public sealed class CaseCommandExecutor(IEventStore store, TimeProvider time)
                     : await store.AppendAsync(appends, cancellationToken);
                 return new CommandOutcome.Done(ResultOf(result), created);
             }
-            catch (WrongExpectedVersionException) when (headers.IfMatch is null && attempt < MaxAttempts)
+            catch (WrongExpectedVersionException conflict) when (attempt < MaxAttempts && (headers.IfMatch is null || conflict.Stream != stream))
             {
-                // Someone else changed one of the streams since we read it: decide again on fresh state.
+                // Someone else changed one of the streams since we read it: decide again on fresh state. With If-Match the
+                // case itself must not have moved (then 412, below); a change to the person's or another stream is retried,
+                // and If-Match is checked again at the top of the next round.
             }
             catch (WrongExpectedVersionException conflict) when (headers.IfMatch is not null && conflict.Stream == stream)
             {

@@ -17,7 +17,7 @@ public sealed class CorrectionDeadlineOptions
 }
 
 /// <summary>
-/// 逾期未补充更正的，视为放弃申报 [002 三 5]: keeps a small read model of returned cases and their deadlines (a catch-up
+/// 逾期未补充更正的，视为放弃申报 [002 三(四)5]: keeps a small read model of returned cases and their deadlines (a catch-up
 /// subscription, checkpoint in the same transaction) and, on each sweep, sends <c>MarkDeemedWithdrawn</c> for those whose
 /// deadline has passed. Idempotent: the decider writes nothing for a case already resolved, so a sweep run twice, or
 /// by two instances, writes each <c>DeemedWithdrawn</c> once.

@@ -36,7 +36,7 @@ public static class ReturnForCorrection
             .WithCaseCommand(
                 "ReturnForCorrection",
                 "Return for correction (退回补正)",
-                "Returns the case to the applicant with a one-time notice of ALL items to correct (一次性告知) and a deadline [001 五(一)]. A return with no items is refused. Before the window closes the deadline cannot pass the window's close (nothing is resubmitted after it); the committee office's check sets its own time limit. Past the deadline a background job writes DeemedWithdrawn.")
+                "Returns the case to the applicant with a one-time notice of ALL items to correct (一次性告知) and a deadline [001 五(二)]. A return with no items is refused. Before the window closes the deadline cannot pass the window's close (nothing is resubmitted after it); the committee office's check sets its own time limit. Past the deadline a background job writes DeemedWithdrawn.")
             .WithRequestExample(new Body(ReviewStage.CommitteeOffice, ["继续教育证明缺2025年度学时", "论文首页扫描件不清晰"], new DateOnly(2026, 7, 20)));
     }
 }

@@ -131,7 +131,9 @@ public static class SubmitApplication
 
             // The person's rules first: "blocked until …" tells a blacklisted applicant more than "the window is closed".
             var filing = PersonDecider.Decide(
-                new PersonCommand.FileApplication(request.ApplicationId, plan.Year, submit.Level, submit.Series, submit.CommitteeId, submit.Channel, submit.PreferentialPolicies) { Today = context.Today },
+                new PersonCommand.FileApplication(
+                    request.ApplicationId, plan.Year, submit.Level, submit.Series, submit.CommitteeId, submit.Channel, submit.PreferentialPolicies,
+                    plan.WindowFor(submit.Level)?.Closes ?? DateOnly.MaxValue) { Today = context.Today },
                 person.State);
             if (filing.Error is { } personError)
             {
