@@ -189,18 +189,19 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
             var store = EventStoreFactory.Create(new EventStoreOptions { Engine = EventStoreEngine.Sqlite, SqlitePath = path }, TimeProvider.System);
             await store.InitializeAsync().ConfigureAwait(false);
             new SqliteBench(o, payloads, new Report(), dir).Seed(path);
-            for (var pass = 1; pass <= 3; pass++)
+            _ = SqliteBench.RawRead(path);
+            var reads = new List<(string Name, Func<Task<long>> Read)>
             {
-                await Harness.TimeReadAsync($"raw streaming SELECT of all 9 columns, pass {pass}", () => Task.FromResult(SqliteBench.RawRead(path))).ConfigureAwait(false);
-            }
-
-            await Harness.TimeReadAsync("raw streaming SELECT of our 8 columns", () => Task.FromResult(SqliteStream(path))).ConfigureAwait(false);
+                ("raw streaming SELECT of the 8 columns our records carry", () => Task.FromResult(SqliteBench.RawRead(path))),
+                ("raw streaming SELECT of all 9 columns (+ category)", () => Task.FromResult(SqliteStreamAll(path))),
+            };
             foreach (var size in o.ReadBatchSizes)
             {
-                await Harness.TimeReadAsync($"raw paginated (our SQL, batch {size}), no records", () => Task.FromResult(SqlitePaged(path, size))).ConfigureAwait(false);
-                await Harness.TimeReadAsync($"our ReadAllAsync({size})", () => SqliteBench.OursReadAsync(store, size, long.MaxValue)).ConfigureAwait(false);
+                reads.Add(($"raw paginated (our SQL, batch {size}), no records", () => Task.FromResult(SqlitePaged(path, size))));
+                reads.Add(($"our ReadAllAsync({size})", () => SqliteBench.OursReadAsync(store, size, long.MaxValue)));
             }
 
+            Summarise(await Harness.ReadRoundsAsync(o.Rounds, reads).ConfigureAwait(false));
             await ((IAsyncDisposable)store).DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -210,17 +211,26 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
         }
     }
 
-    private static long SqliteStream(string path)
+    private static void Summarise(IReadOnlyList<Measurement> medians)
+    {
+        Console.Error.WriteLine($"  summary, median of the rounds (events/s, % of the first line, client CPU µs/event, postgres CPU µs/event, GC gen1, GC pause ms):");
+        foreach (var m in medians)
+        {
+            Console.Error.WriteLine($"    {m.EventsPerSecond,9:N0}  {m.EventsPerSecond / medians[0].EventsPerSecond,5:P0}  {m.Gc.Cpu.TotalMilliseconds * 1000 / m.Events,5:F2}  {m.Gc.PostgresCpu.TotalMilliseconds * 1000 / m.Events,5:F2}  {m.Gc.Gen1,4}  {m.Gc.Pause.TotalMilliseconds,5:F0}  {m.Name}");
+        }
+    }
+
+    private static long SqliteStreamAll(string path)
     {
         using var c = new SqliteConnection(SqliteBench.ConnectionString(path));
         c.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT global_position, event_id, stream_name, version, type, data, metadata, recorded_at FROM events ORDER BY global_position";
+        cmd.CommandText = "SELECT global_position, event_id, stream_name, category, version, type, data, metadata, recorded_at FROM events ORDER BY global_position";
         using var r = cmd.ExecuteReader();
         long n = 0, check = 0;
         while (r.Read())
         {
-            check += r.GetInt64(0) + r.GetString(1).Length + r.GetString(2).Length + r.GetInt64(3) + r.GetString(4).Length + r.GetString(5).Length + r.GetString(6).Length + (r.GetInt64(7) & 1);
+            check += r.GetInt64(0) + r.GetString(1).Length + r.GetString(2).Length + r.GetString(3).Length + r.GetInt64(4) + r.GetString(5).Length + r.GetString(6).Length + r.GetString(7).Length + (r.GetInt64(8) & 1);
             n++;
         }
 
@@ -279,40 +289,45 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
             var oursPrepared = EventStoreFactory.Create(new EventStoreOptions { Engine = EventStoreEngine.MessageDb, PostgresConnectionString = new NpgsqlConnectionStringBuilder(pg.Connection(oursDb)) { NoResetOnClose = true, MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 }.ConnectionString }, TimeProvider.System);
             await using var plainNoReset = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(pg.Connection(rawDb)) { NoResetOnClose = true }.ConnectionString);
 
-            foreach (var writers in new[] { 1, o.Writers })
+            foreach (var (writers, size) in new[] { (1, 1), (o.Writers, 1), (1, o.BatchSize) })
             {
+                EventData[] Ev(int i) => size == 1 ? [payloads.NewEvent(i)] : NewEvents(i, size);
                 var pool = Enumerable.Range(0, o.Streams).Select(_ => "application-" + Guid.NewGuid().ToString("D")).ToArray();
                 var random = Enumerable.Range(0, writers).Select(w => new Random(w + 7)).ToArray();
                 var plainConnections = await OpenAllAsync(plain, writers).ConfigureAwait(false);
                 var preparedConnections = await OpenAllAsync(prepared, writers).ConfigureAwait(false);
                 string Pick(int w) => pool[random[w].Next(pool.Length)];
                 var oursPool = Enumerable.Range(0, o.Streams).Select(_ => StreamName.For("application", Guid.NewGuid().ToString("D"))).ToArray();
-                var n = o.Appends;
+                var n = size == 1 ? o.Appends : o.BatchAppends;
                 var variants = new List<(string Name, Func<int, int, Task> Op)>
                 {
-                    ("A  raw autocommit write_message (1 RT)", (w, i) => AutocommitWrite(plainConnections[w], Pick(w), payloads.NewEvent(i))),
-                    ("A' raw autocommit write_message, auto-prepared", (w, i) => AutocommitWrite(preparedConnections[w], Pick(w), payloads.NewEvent(i))),
-                    ("B  raw write_message in BEGIN..COMMIT (2 RT)", (w, i) => TransactionWrite(plainConnections[w], Pick(w), payloads.NewEvent(i))),
-                    ("C  engine SQL replayed on a held connection (3 RT)", (w, i) => EngineSequence(plainConnections[w], Pick(w), payloads.NewEvent(i))),
+                    size == 1
+                        ? ("A  raw autocommit write_message (1 RT)", (w, i) => AutocommitWrite(plainConnections[w], Pick(w), Ev(i)))
+                        : ($"A  raw BEGIN; {size} write_message; COMMIT (2 RT)", (w, i) => TransactionWrite(plainConnections[w], Pick(w), Ev(i))),
+                    size == 1
+                        ? ("A' raw autocommit write_message, auto-prepared", (w, i) => AutocommitWrite(preparedConnections[w], Pick(w), Ev(i)))
+                        : ("A' = A auto-prepared", (w, i) => TransactionWrite(preparedConnections[w], Pick(w), Ev(i))),
+                    ("B  raw write_message(s) in BEGIN..COMMIT (2 RT)", (w, i) => TransactionWrite(plainConnections[w], Pick(w), Ev(i))),
+                    ("C  engine SQL replayed on a held connection (3 RT)", (w, i) => EngineSequence(plainConnections[w], Pick(w), Ev(i))),
                     ("D  = C, pooled connection opened per append (as the engine)", async (w, i) =>
                     {
                         await using var c = await plain.OpenConnectionAsync().ConfigureAwait(false);
-                        await EngineSequence(c, Pick(w), payloads.NewEvent(i)).ConfigureAwait(false);
+                        await EngineSequence(c, Pick(w), Ev(i)).ConfigureAwait(false);
                     }),
                     ("D' = D with No Reset On Close=true", async (w, i) =>
                     {
                         await using var c = await plainNoReset.OpenConnectionAsync().ConfigureAwait(false);
-                        await EngineSequence(c, Pick(w), payloads.NewEvent(i)).ConfigureAwait(false);
+                        await EngineSequence(c, Pick(w), Ev(i)).ConfigureAwait(false);
                     }),
-                    ("E  proposal: 1 implicit-tx batch [lock; write_message; position] (1 RT), held conn", (w, i) => OneRoundTrip(plainConnections[w], Pick(w), payloads.NewEvent(i))),
+                    ("E  proposal: 1 implicit-tx batch [lock; write_message; position] (1 RT), held conn", (w, i) => OneRoundTrip(plainConnections[w], Pick(w), Ev(i))),
                     ("E' = E, pooled per append, No Reset On Close, auto-prepared", async (w, i) =>
                     {
                         await using var c = await prepared.OpenConnectionAsync().ConfigureAwait(false);
-                        await OneRoundTrip(c, Pick(w), payloads.NewEvent(i)).ConfigureAwait(false);
+                        await OneRoundTrip(c, Pick(w), Ev(i)).ConfigureAwait(false);
                     }),
-                    ("O  our layer", (w, i) => ours.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, [payloads.NewEvent(i)])),
-                    ("O' our layer, connection string + No Reset On Close=true", (w, i) => oursNoReset.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, [payloads.NewEvent(i)])),
-                    ("O\" our layer, + No Reset On Close + Max Auto Prepare=20", (w, i) => oursPrepared.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, [payloads.NewEvent(i)])),
+                    ("O  our layer", (w, i) => ours.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, Ev(i))),
+                    ("O' our layer, connection string + No Reset On Close=true", (w, i) => oursNoReset.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, Ev(i))),
+                    ("O\" our layer, + No Reset On Close + Max Auto Prepare=20", (w, i) => oursPrepared.AppendAsync(oursPool[random[w].Next(oursPool.Length)], ExpectedVersion.Any, Ev(i))),
                 };
 
                 var results = variants.ToDictionary(v => v.Name, _ => new List<Measurement>());
@@ -321,12 +336,12 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
                     foreach (var (name, op) in variants)
                     {
                         await pg.CheckpointAsync().ConfigureAwait(false);
-                        results[name].Add(await Harness.RunAsync($"x{writers} r{round} {name}", n, writers, 1, round == 1 ? o.Warmup : 0, op).ConfigureAwait(false));
+                        results[name].Add(await Harness.RunAsync($"x{writers} size {size} r{round} {name}", n, writers, size, round == 1 ? Math.Max(10, o.Warmup / size) : 0, op).ConfigureAwait(false));
                     }
                 }
 
                 var baseline = Median(results[variants[0].Name]);
-                Console.Error.WriteLine($"  summary x{writers}, median of {o.Rounds} rounds (appends/s, % of A, p50 ms, client CPU ms/append, postgres CPU ms/append):");
+                Console.Error.WriteLine($"  summary x{writers}, {size} event(s) per append, median of {o.Rounds} rounds (appends/s, % of A, p50 ms, client CPU ms/append, postgres CPU ms/append):");
                 foreach (var (name, _) in variants)
                 {
                     var m = Median(results[name]);
@@ -374,24 +389,29 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
         return command;
     }
 
-    private static async Task AutocommitWrite(NpgsqlConnection c, string stream, EventData e)
+    private static async Task AutocommitWrite(NpgsqlConnection c, string stream, EventData[] events)
     {
-        await using var batch = new NpgsqlBatch(c) { BatchCommands = { Write(stream, e, null) } };
+        await using var batch = new NpgsqlBatch(c) { BatchCommands = { Write(stream, events[0], null) } };
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
-    private static async Task TransactionWrite(NpgsqlConnection c, string stream, EventData e)
+    private static async Task TransactionWrite(NpgsqlConnection c, string stream, EventData[] events)
     {
         await using var tx = await c.BeginTransactionAsync().ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(c, tx) { BatchCommands = { Write(stream, e, null) } };
+        await using var batch = new NpgsqlBatch(c, tx);
+        foreach (var e in events)
+        {
+            batch.BatchCommands.Add(Write(stream, e, null));
+        }
+
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
         await tx.CommitAsync().ConfigureAwait(false);
     }
 
     /// <summary>The statements MessageDbEventStore.AppendAsync sends for one event, in the same batches.</summary>
-    private static async Task EngineSequence(NpgsqlConnection c, string stream, EventData e)
+    private static async Task EngineSequence(NpgsqlConnection c, string stream, EventData[] events)
     {
-        Guid[] ids = [e.EventId];
+        var ids = events.Select(e => e.EventId).ToArray();
         await using var tx = await c.BeginTransactionAsync().ConfigureAwait(false);
         long version = -1;
         await using (var first = new NpgsqlBatch(c, tx))
@@ -418,12 +438,20 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
 
         await using (var second = new NpgsqlBatch(c, tx))
         {
-            second.BatchCommands.Add(Write(stream, e, version));
+            foreach (var e in events)
+            {
+                second.BatchCommands.Add(Write(stream, e, version++));
+            }
+
             var positions = new NpgsqlBatchCommand("SELECT id, global_position FROM message_store.messages WHERE id = ANY($1)");
             positions.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
             second.BatchCommands.Add(positions);
             await using var r = await second.ExecuteReaderAsync().ConfigureAwait(false);
-            await r.NextResultAsync().ConfigureAwait(false);
+            for (var k = 0; k < events.Length; k++)
+            {
+                await r.NextResultAsync().ConfigureAwait(false);
+            }
+
             while (await r.ReadAsync().ConfigureAwait(false))
             {
             }
@@ -438,19 +466,28 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
     /// expected version (NULL for Any) and the unique index on id rejects a re-sent id. Only when the batch fails
     /// (wrong version, duplicate id) does the engine need its current slow path to classify the error.
     /// </summary>
-    private static async Task OneRoundTrip(NpgsqlConnection c, string stream, EventData e)
+    private static async Task OneRoundTrip(NpgsqlConnection c, string stream, EventData[] events)
     {
         await using var batch = new NpgsqlBatch(c);
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({MessageDbEventStore.AppendLockKey})"));
-        batch.BatchCommands.Add(Write(stream, e, null));
-        var position = new NpgsqlBatchCommand("SELECT global_position FROM message_store.messages WHERE id = $1");
-        position.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.EventId });
-        batch.BatchCommands.Add(position);
+        foreach (var e in events)
+        {
+            batch.BatchCommands.Add(Write(stream, e, null));
+        }
+
+        var positions = new NpgsqlBatchCommand("SELECT id, global_position FROM message_store.messages WHERE id = ANY($1)");
+        positions.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        batch.BatchCommands.Add(positions);
         await using var r = await batch.ExecuteReaderAsync().ConfigureAwait(false);
-        await r.NextResultAsync().ConfigureAwait(false);
-        await r.NextResultAsync().ConfigureAwait(false);
-        await r.ReadAsync().ConfigureAwait(false);
-        _ = r.GetInt64(0);
+        for (var k = 0; k <= events.Length; k++)
+        {
+            await r.NextResultAsync().ConfigureAwait(false);
+        }
+
+        while (await r.ReadAsync().ConfigureAwait(false))
+        {
+            _ = r.GetInt64(1);
+        }
     }
 
     // ---------------------------------------------------------------- PostgreSQL reads
@@ -469,20 +506,20 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
             await using var preparedSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(pg.Connection(readDb)) { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 }.ConnectionString);
             var ours = EventStoreFactory.Create(new EventStoreOptions { Engine = EventStoreEngine.MessageDb, PostgresConnectionString = pg.Connection(readDb) }, TimeProvider.System);
             _ = await MessageDbBench.RawReadAsync(source).ConfigureAwait(false);
-            for (var pass = 1; pass <= 2; pass++)
+            var reads = new List<(string Name, Func<Task<long>> Read)>
             {
-                await Harness.TimeReadAsync($"raw streaming SELECT of every column (jsonb binary), pass {pass}", () => MessageDbBench.RawReadAsync(source)).ConfigureAwait(false);
-            }
-
-            await Harness.TimeReadAsync("raw streaming with our SELECT list (data::text, metadata::text)", () => PgRead(source, OurColumns, 0)).ConfigureAwait(false);
+                ("raw streaming SELECT of every column (jsonb binary)", () => MessageDbBench.RawReadAsync(source)),
+                ("raw streaming with our SELECT list (data::text, metadata::text)", () => PgRead(source, OurColumns, 0)),
+            };
             foreach (var size in o.ReadBatchSizes)
             {
-                await Harness.TimeReadAsync($"raw paginated, our SQL, batch {size}, no records", () => PgRead(source, OurColumns, size)).ConfigureAwait(false);
-                await Harness.TimeReadAsync($"raw paginated, our SQL, batch {size}, no records, auto-prepared", () => PgRead(preparedSource, OurColumns, size)).ConfigureAwait(false);
-                await Harness.TimeReadAsync($"raw paginated, jsonb columns (no ::text), batch {size}, no records", () => PgRead(source, "global_position, id, stream_name, position, type, data, metadata, time", size)).ConfigureAwait(false);
-                await Harness.TimeReadAsync($"our ReadAllAsync({size})", () => MessageDbBench.OursReadAsync(ours, size, long.MaxValue)).ConfigureAwait(false);
+                reads.Add(($"raw paginated, our SQL, batch {size}, no records", () => PgRead(source, OurColumns, size)));
+                reads.Add(($"raw paginated, our SQL, batch {size}, no records, auto-prepared", () => PgRead(preparedSource, OurColumns, size)));
+                reads.Add(($"raw paginated, jsonb columns (no ::text), batch {size}, no records", () => PgRead(source, "global_position, id, stream_name, position, type, data, metadata, time", size)));
+                reads.Add(($"our ReadAllAsync({size})", () => MessageDbBench.OursReadAsync(ours, size, long.MaxValue)));
             }
 
+            Summarise(await Harness.ReadRoundsAsync(o.Rounds, reads).ConfigureAwait(false));
             await ((IAsyncDisposable)ours).DisposeAsync().ConfigureAwait(false);
         }
         finally
