@@ -138,9 +138,10 @@ done
 declare -A ACTOR=(
   [applicant]="applicant-150102198805123014" [employer]="emp-hr-li" [department]="dept-wang"
   [bureau]="bureau-zhao" [committee-office]="office-sun")
+# Organisation codes (unified social credit codes, made up): HTTP header values are ASCII.
 declare -A ORG=(
-  [applicant]="个人" [employer]="呼和浩特市某建筑设计院有限公司" [department]="呼和浩特市住房和城乡建设局"
-  [bureau]="呼和浩特市人力资源和社会保障局" [committee-office]="呼和浩特市工程系列中级评委会办事机构")
+  [applicant]="individual" [employer]="91150100MA0N000000" [department]="11150100MB0001001X"
+  [bureau]="11150100MB0002002X" [committee-office]="12150100MB0003003X")
 
 call() {
   local expect=$1 method=$2 path=$3 role=$4 body=${5-}

@@ -45,7 +45,7 @@ public sealed class CaseClient(HttpClient http, string role)
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
         request.Headers.Add("X-Actor-Id", "tester");
         request.Headers.Add("X-Actor-Role", as_ ?? role);
-        request.Headers.Add("X-Actor-Organisation", "测试单位");
+        request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);

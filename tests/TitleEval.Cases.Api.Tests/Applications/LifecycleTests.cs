@@ -98,6 +98,20 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_ascii_actor_header_is_refused_rather_than_recorded_garbled()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = JsonContent.Create(Requests.Submission(), options: CaseClient.Json) };
+        request.Headers.Add("X-Actor-Id", "tester");
+        request.Headers.Add("X-Actor-Role", "applicant");
+        request.Headers.TryAddWithoutValidation("X-Actor-Organisation", "呼和浩特市某设计院");
+
+        var problem = await ShouldBeProblemAsync(await client.Http.SendAsync(request), HttpStatusCode.BadRequest, "/problems/validation-failed");
+
+        problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("header:X-Actor-Organisation");
+        (await HeadAsync()).Should().Be(0);
+    }
+
+    [Fact]
     public async Task State_refusals_answer_409_and_unknown_cases_404()
     {
         var id = await SubmitAsync();

@@ -11,7 +11,7 @@ public static class CaseEndpointConventions
             .WithSummary(summary)
             .WithDescription(
                 description +
-                " Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication; they name who decides), " +
+                " Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication; they name who decides; ASCII codes, e.g. the unified social credit code), " +
                 "optional X-Client-Id, X-Correlation-Id, If-Match (an ETag; 412 when the case changed), " +
                 "Idempotency-Key (a retry with the same key and body replays the first answer; another body gets 422).")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -141,6 +141,16 @@ public static class CaseHttp
             errors.Add($"header:{ActorHeaders.Organisation}", "is required (1 to 200 characters)");
         }
 
+        // HTTP header values are ASCII (RFC 9110 §5.5): a Chinese name sent as raw UTF-8 is decoded as something else and
+        // would be recorded garbled. Headers carry codes; names belong in bodies.
+        foreach (var (name, value) in new[] { (ActorHeaders.Id, actorId), (ActorHeaders.Organisation, organisation), (ActorHeaders.Client, Header(ActorHeaders.Client)), (ActorHeaders.Correlation, Header(ActorHeaders.Correlation)), (IdempotencyKeyHeader, Header(IdempotencyKeyHeader)) })
+        {
+            if (value is not null && !value.All(c => c is >= ' ' and <= '~'))
+            {
+                errors.Add($"header:{name}", "must be printable ASCII: send a code (e.g. the organisation's unified social credit code), not a name");
+            }
+        }
+
         long? ifMatch = null;
         if (Header("If-Match") is { } etag)
         {
