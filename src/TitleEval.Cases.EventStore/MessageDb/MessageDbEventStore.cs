@@ -39,6 +39,20 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         var builder = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
         // write_message refers to Message DB's objects unqualified.
         builder.SearchPath ??= "message_store,titleeval,public";
+        // Measured (tests/TitleEval.Cases.Benchmarks --diagnose pg-appends): the pool's DISCARD ALL threw away the plans
+        // cached inside write_message on every append, and unprepared statements were re-planned each time. Our code sets
+        // no session state, so nothing leaks between pooled uses; subscriber handlers must not SET anything either.
+        if (!options.PostgresConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!options.PostgresConnectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 50;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         maxEventSizeBytes = options.MaxEventSizeBytes;
     }
@@ -115,13 +129,99 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         });
     }
 
-    private Task<AppendResult> AppendCoreAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    private async Task<AppendResult> AppendCoreAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(appends, maxEventSizeBytes);
+        if (idempotency is null && await TryAppendInOneRoundTripAsync(appends, cancellationToken).ConfigureAwait(false) is { } fast)
+        {
+            appended.Notify();
+            return fast;
+        }
+
+        return await CheckedAppendAsync(appends, idempotency, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The common case in one round trip: a batch that PostgreSQL runs as one implicit transaction — the store-wide lock,
+    /// then write_message for each event with its expected version (write_message checks it under its category lock),
+    /// then the positions. The lock is held to the implicit commit, so positions still become visible in order. When
+    /// write_message refuses (a version conflict or a stored event id) the whole batch rolls back and null sends the
+    /// append down <see cref="CheckedAppendAsync"/>, which answers with the original positions or the typed error.
+    /// </summary>
+    private Task<AppendResult?> TryAppendInOneRoundTripAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
+    {
         return Guard(async () =>
         {
-            // Category locks in one fixed order [architecture.md §1]; the store-wide lock already excludes deadlocks among our writers.
-            var ordered = appends.OrderBy(a => a.Stream.Category, StringComparer.Ordinal).ThenBy(a => a.Stream.Value, StringComparer.Ordinal).ToArray();
+            var ordered = OrderForLocking(appends);
+            var ids = ordered.SelectMany(a => a.Events.Select(e => e.EventId)).ToArray();
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AppendLockKey})"));
+            var written = new List<AppendedEvent>(ids.Length);
+            foreach (var append in ordered)
+            {
+                long? expected = append.ExpectedVersion.IsAny ? null : append.ExpectedVersion.Value;
+                foreach (var e in append.Events)
+                {
+                    batch.BatchCommands.Add(WriteMessage(append.Stream, e, expected));
+                    written.Add(new AppendedEvent(e.EventId, append.Stream, 0, 0));
+                    expected = expected + 1;
+                }
+            }
+
+            var positions = new NpgsqlBatchCommand("SELECT id, position, global_position FROM message_store.messages WHERE id = ANY($1)");
+            positions.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            batch.BatchCommands.Add(positions);
+
+            var stored = new Dictionary<Guid, (long Version, long Position)>(ids.Length);
+            try
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i <= written.Count; i++)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    stored[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
+                || (ex.SqlState == PostgresErrorCodes.RaiseException && ex.MessageText.StartsWith("Wrong expected version", StringComparison.Ordinal)))
+            {
+                return null;
+            }
+
+            return new AppendResult(written.Select(w => w with { Version = stored[w.EventId].Version, GlobalPosition = stored[w.EventId].Position }).ToArray(), AlreadyStored: false);
+        });
+    }
+
+    private static StreamAppend[] OrderForLocking(IReadOnlyList<StreamAppend> appends) =>
+        // Category locks in one fixed order [architecture.md §1]; the store-wide lock already excludes deadlocks among our writers.
+        appends.OrderBy(a => a.Stream.Category, StringComparer.Ordinal).ThenBy(a => a.Stream.Value, StringComparer.Ordinal).ToArray();
+
+    private static NpgsqlBatchCommand WriteMessage(StreamName stream, EventData e, long? expectedVersion)
+    {
+        var write = new NpgsqlBatchCommand("SELECT message_store.write_message($1, $2, $3, $4, $5, $6)");
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.EventId.ToString("D") });
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream.Value });
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Metadata, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new NpgsqlParameter { Value = expectedVersion is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return write;
+    }
+
+    /// <summary>
+    /// Every check before any write, under the store-wide lock: stored ids (a retry answers with the original positions),
+    /// then each stream's version, then the writes and, in the same transaction, the idempotency key.
+    /// </summary>
+    private Task<AppendResult> CheckedAppendAsync(IReadOnlyList<StreamAppend> appends, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        return Guard(async () =>
+        {
+            var ordered = OrderForLocking(appends);
             var ids = ordered.SelectMany(a => a.Events.Select(e => e.EventId)).ToArray();
             var streams = ordered.Select(a => a.Stream.Value).ToArray();
 
@@ -174,14 +274,7 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
                     foreach (var e in append.Events)
                     {
                         // write_message checks the version again under its category lock.
-                        var write = new NpgsqlBatchCommand("SELECT message_store.write_message($1, $2, $3, $4, $5, $6)");
-                        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.EventId.ToString("D") });
-                        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.Stream.Value });
-                        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
-                        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
-                        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Metadata, NpgsqlDbType = NpgsqlDbType.Jsonb });
-                        write.Parameters.Add(new NpgsqlParameter<long> { TypedValue = actual });
-                        batch.BatchCommands.Add(write);
+                        batch.BatchCommands.Add(WriteMessage(append.Stream, e, actual));
                         actual++;
                         written.Add(new AppendedEvent(e.EventId, append.Stream, actual, 0));
                     }
