@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Event-store throughput: our layer vs each engine's raw limit, SQLite and PostgreSQL + Message DB, in one run.
+# Event-store throughput: our layer vs each engine's raw limit, SQLite and PostgreSQL + Message DB, in one run;
+# then full case lifecycles over HTTP (tests/TitleEval.Cases.Benchmarks.Lifecycle) against the bare append rate.
 #
 #   ./bench.sh                      # full run (1,000,000-event read test; several minutes)
 #   ./bench.sh --events 200000      # extra flags go to the program (see --help)
@@ -17,3 +18,6 @@ trap cleanup EXIT
 
 CS="$(eventstore/postgres/start.sh "$PORT")"
 dotnet run -c Release --project tests/TitleEval.Cases.Benchmarks -- --engine all --pg "$CS" "$@"
+# Full case lifecycles over HTTP against the bare append rate (LIFECYCLE_CASES cases, 8 clients).
+Serilog__MinimumLevel__Default=Warning \
+  dotnet run -c Release --project tests/TitleEval.Cases.Benchmarks.Lifecycle -- --engine all --pg "$CS" --cases "${LIFECYCLE_CASES:-400}"
