@@ -11,18 +11,30 @@ using TitleEval.Cases.Testing;
 namespace TitleEval.Cases.Api.Tests.Applications;
 
 /// <summary>The API on SQLite (or on PostgreSQL when given a connection string), with a clock the test moves and the shipped reference data.</summary>
-public sealed class CasesFactory(string? postgresConnectionString = null) : ApiFactory
+public sealed class CasesFactory(string? postgresConnectionString = null, string? referenceFolder = null) : ApiFactory
 {
     public TestClock Clock { get; } = new(TestClock.NoonCst(new DateOnly(2026, 6, 15)));
 
-    protected override IReadOnlyDictionary<string, string?> Settings => postgresConnectionString is null
-        ? base.Settings
-        : new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> Settings
+    {
+        get
         {
-            ["EventStore:Engine"] = "MessageDb",
-            ["EventStore:PostgresConnectionString"] = postgresConnectionString,
-            ["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]),
-        };
+            var settings = postgresConnectionString is null
+                ? new Dictionary<string, string?>(base.Settings)
+                : new Dictionary<string, string?>
+                {
+                    ["EventStore:Engine"] = "MessageDb",
+                    ["EventStore:PostgresConnectionString"] = postgresConnectionString,
+                    ["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]),
+                };
+            if (referenceFolder is not null)
+            {
+                settings["ReferenceData:Folder"] = referenceFolder;
+            }
+
+            return settings;
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

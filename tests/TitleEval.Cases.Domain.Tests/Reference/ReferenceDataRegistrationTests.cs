@@ -1,6 +1,7 @@
 using FluentAssertions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TitleEval.Cases.Api.Reference;
 using TitleEval.Cases.Domain.Reference;
 
@@ -15,7 +16,7 @@ public sealed class ReferenceDataRegistrationTests
     [Fact]
     public void By_default_the_folder_beside_the_assembly_is_loaded_and_registered()
     {
-        using var provider = new ServiceCollection().AddReferenceData(Config(null)).BuildServiceProvider();
+        using var provider = Services(null).BuildServiceProvider();
 
         var data = provider.GetRequiredService<ReferenceData>();
         data.Plans.Should().NotBeEmpty();
@@ -24,12 +25,25 @@ public sealed class ReferenceDataRegistrationTests
     }
 
     [Fact]
-    public void A_broken_file_stops_registration_with_its_file_and_line()
+    public async Task A_broken_file_stops_the_host_at_start_with_its_file_and_line()
     {
         using var folder = new TempReferenceData().Write("calendar/2027.json", "{\n  \"holidays\": {},\n  \"workdays\": {\n    \"2027-10-11\": \"x\"\n  }\n}\n");
+        using var provider = Services(folder.Folder).BuildServiceProvider();
 
-        var act = () => new ServiceCollection().AddReferenceData(Config(folder.Folder));
+        var start = () => Task.WhenAll(provider.GetServices<IHostedService>().Select(s => s.StartAsync(CancellationToken.None)));
 
-        act.Should().Throw<ReferenceDataException>().WithMessage("reference-data/calendar/2027.json line 4: *");
+        await start.Should().ThrowAsync<ReferenceDataException>().WithMessage("reference-data/calendar/2027.json line 4: *");
     }
+
+    [Fact]
+    public void The_folder_comes_from_the_final_configuration()
+    {
+        using var folder = new TempReferenceData().Write("plans/extra.json", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "reference-data", "plans", "2026-hohhot.json")).Replace("\"2026-hohhot\"", "\"2026-extra\"", StringComparison.Ordinal));
+        using var provider = Services(folder.Folder).BuildServiceProvider();
+
+        provider.GetRequiredService<ReferenceData>().FindPlan("2026-extra").Should().NotBeNull();
+    }
+
+    private static IServiceCollection Services(string? folder) =>
+        new ServiceCollection().AddSingleton(Config(folder)).AddReferenceData();
 }

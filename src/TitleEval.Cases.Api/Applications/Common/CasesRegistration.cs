@@ -17,7 +17,7 @@ public static class CasesRegistration
 {
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
-        builder.Services.AddReferenceData(builder.Configuration);
+        builder.Services.AddReferenceData();
         builder.Services.AddSingleton<CaseCommandExecutor>();
         builder.Services.AddSingleton<Streams>();
         builder.Services.AddSingleton(provider => new PersonKeys(ResolveHmacKey(
