@@ -5,6 +5,7 @@ using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Api.Plans;
+using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.Api.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,10 +14,18 @@ builder.AddSerilogLogging();
 builder.AddEventStore();
 builder.AddMediatR();
 builder.AddCases();
+builder.AddProjections();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
 var app = builder.Build();
+
+// `projections rebuild [name]`: a one-off command instead of serving.
+if (args is ["projections", ..])
+{
+    return await ProjectionsRegistration.RunCommandAsync(app, args);
+}
+
 
 app.UseRequestLogging();
 app.UseProblemResponses();
@@ -25,8 +34,10 @@ app.UseApiDocumentation();
 app.MapHealthApi();
 app.MapApplicationsApi();
 app.MapPlansApi();
+app.MapProjectionsApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point; public and partial so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program

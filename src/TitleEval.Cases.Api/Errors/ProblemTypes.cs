@@ -19,6 +19,7 @@ public static class ProblemTypes
     public const string ValidationFailed = "/problems/validation-failed";
     public const string PreconditionFailed = "/problems/precondition-failed";
     public const string IdempotencyKeyReused = "/problems/idempotency-key-reused";
+    public const string ProjectionBehind = "/problems/projection-behind";
 
     /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
     public static string ForDomainError(string code) => Prefix + code;

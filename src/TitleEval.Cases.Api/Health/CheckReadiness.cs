@@ -14,6 +14,8 @@ public static partial class CheckReadiness
     public sealed partial class Handler(
         IEventStore store,
         EventStoreStatus status,
+        Projections.ProjectionHost projections,
+        Microsoft.Extensions.Options.IOptions<Projections.ProjectionOptions> projectionOptions,
         TimeProvider timeProvider,
         ILogger<Handler> logger) : IRequestHandler<Query, ReadinessReport>
     {
@@ -37,7 +39,20 @@ public static partial class CheckReadiness
                 }
 
                 var head = await store.ReadHeadPositionAsync(linked.Token).WaitAsync(linked.Token);
-                return new ReadinessReport { Status = ReadinessReport.Ready, Engine = store.Engine, HeadPosition = head };
+                var lags = await projections.StatusAsync(linked.Token).WaitAsync(linked.Token);
+                var behind = lags.Where(p => p.LagSeconds > projectionOptions.Value.MaxLag.TotalSeconds).Select(p => p.Name).ToArray();
+                if (behind.Length > 0)
+                {
+                    LogNotReady(store.Engine, $"projections lag more than {projectionOptions.Value.MaxLag}: {string.Join(", ", behind)}");
+                }
+
+                return new ReadinessReport
+                {
+                    Status = behind.Length == 0 ? ReadinessReport.Ready : ReadinessReport.Unavailable,
+                    Engine = store.Engine,
+                    HeadPosition = head,
+                    Projections = lags,
+                };
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

@@ -21,6 +21,10 @@ public sealed record ReadinessReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? HeadPosition { get; init; }
 
+    /// <summary>Each projection's lag behind the log; the service is unavailable when one lags more than Projections:MaxLag.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Projections.ProjectionStatus>? Projections { get; init; }
+
     [JsonIgnore]
     public bool IsReady => Status == Ready;
 }

@@ -35,3 +35,11 @@ public static class ResidentId
     /// <summary>Masked for display: first six and last four characters kept (<c>150102********123X</c>) [architecture.md §4].</summary>
     public static string Mask(string value) => value.Length == 18 ? string.Concat(value.AsSpan(0, 6), "********", value.AsSpan(14)) : new string('*', value.Length);
 }
+
+/// <summary>Phone numbers are sensitive personal information too [domain.md §5].</summary>
+public static class PhoneNumber
+{
+    /// <summary>Masked for display: first three and last four digits kept (<c>138****0000</c>).</summary>
+    public static string Mask(string phone) =>
+        phone.Length > 7 ? string.Concat(phone.AsSpan(0, 3), new string('*', phone.Length - 7), phone.AsSpan(phone.Length - 4)) : new string('*', phone.Length);
+}

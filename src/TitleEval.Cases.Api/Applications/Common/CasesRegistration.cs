@@ -38,6 +38,7 @@ public static class CasesRegistration
         var applications = app.MapGroup("/api/v1/applications").WithTags("Applications");
         Submit.SubmitApplication.Map(applications);
         GetApplication.GetApplication.Map(applications);
+        History.GetCaseHistory.Map(applications);
         PassStage.PassReviewStage.Map(applications);
         OpenPublicity.OpenPublicity.Map(applications);
         ClosePublicity.ClosePublicity.Map(applications);

@@ -55,14 +55,12 @@ public static class GetApplication
             var s = loaded.State;
             return new ApplicationView(
                 f.ApplicationId, loaded.Version, s.Status, s.Stage, f.PlanId, f.PlanYear, f.Series, f.Speciality, f.Level, f.Channel, f.CommitteeId,
-                f.Applicant.Name, ResidentId.Mask(f.Applicant.ResidentId), MaskPhone(f.Applicant.Phone), f.Employer.Name, f.SubmittedOn,
+                f.Applicant.Name, ResidentId.Mask(f.Applicant.ResidentId), PhoneNumber.Mask(f.Applicant.Phone), f.Employer.Name, f.SubmittedOn,
                 s.Publicities.OrderBy(p => p.Key).Select(p => new PublicityView(p.Key, p.Value.Start, p.Value.End, p.Value.Closed)).ToArray(),
                 s.OpenObjections.Count, s.CorrectionDeadline,
                 s.Vote is { } v ? new VoteView(v.MeetingDate, v.Members, v.Present, v.Recused, v.Yes, v.No, v.Abstain, v.Blind, v.Passed) : null,
                 s.ApprovedOn, s.CertificateNumber, f.IntegrityFlag);
         }
-
-        private static string MaskPhone(string phone) => phone.Length > 7 ? string.Concat(phone.AsSpan(0, 3), new string('*', phone.Length - 7), phone.AsSpan(phone.Length - 4)) : new string('*', phone.Length);
     }
 
     public static void Map(RouteGroupBuilder applications)

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Domain;
+using TitleEval.Cases.EventStore;
+
+namespace TitleEval.Cases.Api.Applications.History;
+
+/// <summary>
+/// 案件历史: every event of every case, in order, with who decided, in which role and organisation, why, through which
+/// client and when — the timeline committee offices and inspectors read. A row's id is its stream and version, so a
+/// rebuild writes identical rows. Resident ID and phone are masked in the stored details (architecture.md §4).
+/// </summary>
+public sealed class CaseHistoryProjection : IProjection
+{
+    public const string Table = "case_history";
+
+    public string Name => "case-history";
+
+    public IReadOnlyList<string> Tables { get; } = [Table];
+
+    public IEnumerable<string> CreateTables(ProjectionTables tables) =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS {tables[Table]} (
+            row_id TEXT PRIMARY KEY,
+            application_id TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            global_position BIGINT NOT NULL,
+            event_type TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            occurred_at TEXT NULL,
+            actor_id TEXT NULL,
+            actor_role TEXT NULL,
+            actor_organisation TEXT NULL,
+            reason TEXT NULL,
+            client_id TEXT NULL,
+            correlation_id TEXT NULL,
+            details TEXT NOT NULL)
+        """,
+        $"CREATE INDEX IF NOT EXISTS {tables[Table].Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_case ON {tables[Table]} (application_id, version)",
+    ];
+
+    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var e in events.Where(e => e.Stream.Category == "application"))
+        {
+            var metadata = EventSerialization.Metadata(e);
+            await using var insert = batch.Command(
+                $"""
+                INSERT INTO {batch.Tables[Table]} (row_id, application_id, version, global_position, event_type, recorded_at, occurred_at,
+                    actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details)
+                VALUES (@row, @application, @version, @position, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @details)
+                ON CONFLICT (row_id) DO NOTHING
+                """,
+                ("@row", $"{e.Stream}:{e.Version}"),
+                ("@application", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
+                ("@version", e.Version),
+                ("@position", e.GlobalPosition),
+                ("@type", e.Type),
+                ("@recorded", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("@occurred", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("@actor", metadata?.ActorId),
+                ("@role", metadata?.ActorRole),
+                ("@organisation", metadata?.ActorOrganisation),
+                ("@reason", metadata?.Reason),
+                ("@client", metadata?.ClientId),
+                ("@correlation", metadata?.CorrelationId),
+                ("@details", Details(e)));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The event's facts, with the applicant's resident ID and phone masked.</summary>
+    private static string Details(RecordedEvent e)
+    {
+        var details = JsonNode.Parse(e.Data)!.AsObject();
+        if (details["applicant"] is JsonObject applicant)
+        {
+            if (applicant["residentId"]?.GetValue<string>() is { } id)
+            {
+                applicant["residentId"] = ResidentId.Mask(id);
+            }
+
+            if (applicant["phone"]?.GetValue<string>() is { } phone)
+            {
+                applicant["phone"] = PhoneNumber.Mask(phone);
+            }
+        }
+
+        return details.ToJsonString();
+    }
+}

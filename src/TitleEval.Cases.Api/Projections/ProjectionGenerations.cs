@@ -1,0 +1,126 @@
+using System.Data.Common;
+using System.Globalization;
+using TitleEval.Cases.EventStore;
+
+namespace TitleEval.Cases.Api.Projections;
+
+/// <summary>Which generation of a projection serves queries (<c>active</c>) and which is being rebuilt beside it (<c>building</c>).</summary>
+public sealed record ProjectionGeneration(string Name, int Active, int? Building)
+{
+    public static string Subscription(string name, int generation) => $"projection:{name}:g{generation}";
+}
+
+/// <summary>
+/// The <c>projection_generations</c> table, in the events' database. A rebuild starts a new generation beside the
+/// active one; queries keep reading the active one until the new one has caught up and the host switches them over.
+/// Several processes (API instances, the rebuild command) agree through this table.
+/// </summary>
+public sealed class ProjectionGenerations(IEventStore store)
+{
+    private string Table => store.Table("projection_generations");
+
+    public async Task<ProjectionGeneration> EnsureAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {Table} (name TEXT PRIMARY KEY, active INTEGER NOT NULL, building INTEGER NULL)", cancellationToken);
+        await ExecuteAsync(connection, $"INSERT INTO {Table} (name, active, building) VALUES (@name, 1, NULL) ON CONFLICT (name) DO NOTHING", cancellationToken, ("@name", projection.Name));
+        var generation = (await ReadAsync(connection, projection.Name, cancellationToken))!;
+        await CreateTablesAsync(connection, projection, generation.Active, cancellationToken);
+        if (generation.Building is { } building)
+        {
+            await CreateTablesAsync(connection, projection, building, cancellationToken);
+        }
+
+        return generation;
+    }
+
+    public async Task<ProjectionGeneration?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+        return await ReadAsync(connection, name, cancellationToken);
+    }
+
+    /// <summary>Starts a rebuild from position zero into a new generation; a rebuild already under way is left as it is.</summary>
+    public async Task<ProjectionGeneration> StartRebuildAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(projection, cancellationToken);
+        await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"UPDATE {Table} SET building = active + 1 WHERE name = @name AND building IS NULL", cancellationToken, ("@name", projection.Name));
+        var generation = (await ReadAsync(connection, projection.Name, cancellationToken))!;
+        await DropTablesAsync(connection, projection, generation.Building!.Value, cancellationToken);
+        await CreateTablesAsync(connection, projection, generation.Building!.Value, cancellationToken);
+        return generation;
+    }
+
+    /// <summary>Makes the caught-up generation the one queries read; the previous one is dropped at the next rebuild.</summary>
+    public async Task<bool> SwitchAsync(IProjection projection, int building, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+        var switched = await ExecuteAsync(connection, $"UPDATE {Table} SET active = building, building = NULL WHERE name = @name AND building = @building", cancellationToken, ("@name", projection.Name), ("@building", building));
+        if (switched == 1)
+        {
+            // Queries that started on the generation before the previous one have long finished.
+            await DropTablesAsync(connection, projection, building - 2, cancellationToken);
+        }
+
+        return switched == 1;
+    }
+
+    private async Task CreateTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken)
+    {
+        foreach (var ddl in projection.CreateTables(new ProjectionTables(store, generation)))
+        {
+            await ExecuteAsync(connection, ddl, cancellationToken);
+        }
+    }
+
+    private async Task DropTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken)
+    {
+        if (generation < 1)
+        {
+            return;
+        }
+
+        var tables = new ProjectionTables(store, generation);
+        foreach (var table in projection.Tables)
+        {
+            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {tables[table]}", cancellationToken);
+        }
+
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = $"DELETE FROM {store.Table("subscription_checkpoints")} WHERE name = @name";
+        AddParameter(checkpoint, "@name", ProjectionGeneration.Subscription(projection.Name, generation));
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<ProjectionGeneration?> ReadAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT active, building FROM {Table} WHERE name = @name";
+        AddParameter(command, "@name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ProjectionGeneration(name, Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            AddParameter(command, name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
