@@ -6,11 +6,13 @@ using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Api.Plans;
 using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Api.Seeding;
 using TitleEval.Cases.Api.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSerilogLogging();
+builder.AddSeedingClock(args);
 builder.AddEventStore();
 builder.AddMediatR();
 builder.AddCases();
@@ -20,12 +22,16 @@ builder.AddApiDocumentation();
 
 var app = builder.Build();
 
-// `projections rebuild [name]`: a one-off command instead of serving.
+// One-off commands instead of serving: `projections rebuild [name]`, `seed [--applications N]`.
 if (args is ["projections", ..])
 {
     return await ProjectionsRegistration.RunCommandAsync(app, args);
 }
 
+if (args is ["seed", ..])
+{
+    return await SeedingCommand.RunAsync(app, args);
+}
 
 app.UseRequestLogging();
 app.UseProblemResponses();
