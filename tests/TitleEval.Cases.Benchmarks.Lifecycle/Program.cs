@@ -85,11 +85,16 @@ internal static class LifecycleRun
 
             var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>();
             var ids = new ResidentIds();
-            await RunCasesAsync(http, ids, 2, 2, latencies); // warm-up
+            await RunCasesAsync(http, ids, 2, 2, latencies, written: null); // warm-up
             latencies.Clear();
+            var written = new ConcurrentQueue<(long Position, long Timestamp)>();
+            using var stopSampling = new CancellationTokenSource();
+            var lags = ProjectionLag.SampleAsync(store, written, stopSampling.Token);
             var watch = Stopwatch.StartNew();
-            await RunCasesAsync(http, ids, options.Cases, options.Clients, latencies);
+            await RunCasesAsync(http, ids, options.Cases, options.Clients, latencies, written);
             watch.Stop();
+            await stopSampling.CancelAsync();
+            var lagMs = (await lags).Order().ToArray();
 
             var commands = latencies.Values.Sum(b => b.Count);
             var rate = commands / watch.Elapsed.TotalSeconds;
@@ -106,6 +111,7 @@ internal static class LifecycleRun
 
             var all = latencies.Values.SelectMany(b => b).Order().ToArray();
             Console.WriteLine($"   {"all commands",-26} {all.Length,6} {Percentile(all, 0.50),8:F2} {Percentile(all, 0.99),8:F2} {all[^1],8:F2}   (target p99 < 20 ms)");
+            Console.WriteLine($"   case-history projection lag, commit -> applied: p50 {Percentile(lagMs, 0.50):F1} ms, p99 {Percentile(lagMs, 0.99):F1} ms, max {lagMs[^1]:F1} ms over {lagMs.Length} commands (target p99 < 1000 ms)");
             Console.WriteLine($"   peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
         }
         finally
@@ -138,21 +144,24 @@ internal static class LifecycleRun
         return appends / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task RunCasesAsync(HttpClient http, ResidentIds ids, int cases, int clients, ConcurrentDictionary<string, ConcurrentBag<double>> latencies)
+    private static async Task RunCasesAsync(HttpClient http, ResidentIds ids, int cases, int clients, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, ConcurrentQueue<(long, long)>? written)
     {
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= cases)
             {
-                await OneLifecycleAsync(http, ids.Next(), latencies);
+                await OneLifecycleAsync(http, ids.Next(), latencies, written);
             }
         })));
     }
 
     /// <summary>Submission → 3 publicities → 4 review stages → vote → approval → certificate: 14 commands, all of which must succeed.</summary>
-    private static async Task OneLifecycleAsync(HttpClient http, string residentId, ConcurrentDictionary<string, ConcurrentBag<double>> latencies)
+    private static async Task OneLifecycleAsync(HttpClient http, string residentId, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, ConcurrentQueue<(long, long)>? written)
     {
+        Task<JsonObject> SendAsync(HttpClient h, ConcurrentDictionary<string, ConcurrentBag<double>> l, string name, string path, object body) =>
+            LifecycleRun.SendAsync(h, l, name, path, body, written);
+
         var created = await SendAsync(http, latencies, "submit", "/api/v1/applications", Submission(residentId));
         var a = $"/api/v1/applications/{created["applicationId"]}";
         await SendAsync(http, latencies, "open publicity", $"{a}/publicities", new { stage = "Employer", start = "2026-06-01", workingDays = 5, postedAt = "单位公示栏" });
@@ -170,7 +179,7 @@ internal static class LifecycleRun
         await SendAsync(http, latencies, "issue certificate", $"{a}/certificate", new { });
     }
 
-    private static async Task<JsonObject> SendAsync(HttpClient http, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, string name, string path, object body)
+    internal static async Task<JsonObject> SendAsync(HttpClient http, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, string name, string path, object body, ConcurrentQueue<(long, long)>? written)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("X-Actor-Id", "bench");
@@ -185,7 +194,9 @@ internal static class LifecycleRun
             throw new InvalidOperationException($"{name} {path} answered {(int)response.StatusCode}: {content}");
         }
 
-        return JsonNode.Parse(content)!.AsObject();
+        var answer = JsonNode.Parse(content)!.AsObject();
+        written?.Enqueue(((long)answer["position"]!, Stopwatch.GetTimestamp()));
+        return answer;
     }
 
     private static object Submission(string residentId) => new
@@ -223,6 +234,38 @@ internal static class LifecycleRun
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static int Order(string command) => Array.IndexOf(["submit", "open publicity", "close publicity", "pass stage", "record vote", "approve", "issue certificate"], command);
+}
+
+/// <summary>
+/// Projection lag as a user feels it: from a command's answer (its events committed) until the case-history read model
+/// has applied its position. The checkpoint is polled every 5 ms, so figures carry up to 5 ms of sampling.
+/// </summary>
+internal static class ProjectionLag
+{
+    public static async Task<List<double>> SampleAsync(IEventStore store, ConcurrentQueue<(long Position, long Timestamp)> written, CancellationToken stop)
+    {
+        var lags = new List<double>();
+        var pending = new List<(long Position, long Timestamp)>();
+        while (true)
+        {
+            var stopping = stop.IsCancellationRequested;
+            while (written.TryDequeue(out var w))
+            {
+                pending.Add(w);
+            }
+
+            var checkpoint = await store.ReadCheckpointAsync("projection:case-history:g1");
+            var now = Stopwatch.GetTimestamp();
+            lags.AddRange(pending.Where(p => p.Position <= checkpoint).Select(p => Stopwatch.GetElapsedTime(p.Timestamp, now).TotalMilliseconds));
+            pending.RemoveAll(p => p.Position <= checkpoint);
+            if (stopping && pending.Count == 0)
+            {
+                return lags;
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
 }
 
 /// <summary>Distinct valid resident IDs (GB 11643 check digit), so every case is a different person.</summary>
