@@ -1,4 +1,5 @@
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Applications.Search;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
 using TitleEval.Cases.Api.Logging;
@@ -17,6 +18,7 @@ builder.AddEventStore();
 builder.AddMediatR();
 builder.AddCases();
 builder.AddProjections();
+builder.AddCaseSearch();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -39,6 +41,7 @@ app.UseApiDocumentation();
 
 app.MapHealthApi();
 app.MapApplicationsApi();
+app.MapCaseSearchApi();
 app.MapPlansApi();
 app.MapProjectionsApi();
 
