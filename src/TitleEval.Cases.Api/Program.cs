@@ -6,6 +6,7 @@ using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Api.Plans;
 using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Api.Rosters;
 using TitleEval.Cases.Api.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddEventStore();
 builder.AddMediatR();
 builder.AddCases();
 builder.AddProjections();
+builder.AddRostersAndCertificates();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -35,6 +37,7 @@ app.MapHealthApi();
 app.MapApplicationsApi();
 app.MapPlansApi();
 app.MapProjectionsApi();
+app.MapRostersAndCertificatesApi();
 
 await app.RunAsync();
 return 0;
