@@ -25,7 +25,7 @@ public static class GetRoster
             var tables = await host.ActiveTablesAsync(host.Find(new RosterProjection().Name)!, cancellationToken);
             var records = await RosterQueries.ReadAsync(store, tables, request.Filter, cancellationToken);
 
-            // "同一个地区（单位）的花名册需按职称系列、层级进行分类排序" [000 一6]: by series and level first, then
+            // "同一个地区（单位）的花名册需按职称系列、层级进行分类排序" [000 三(三)6]: by series and level first, then
             // 单位所属 (区直 → 乡镇), 工作单位 and 姓名; the case id last, so equal rows keep one order on every export.
             var ordered = records
                 .Where(r => RosterQueries.Listed(r.Status))
