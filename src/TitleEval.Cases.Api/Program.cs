@@ -7,6 +7,7 @@ using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
 using TitleEval.Cases.Api.Plans;
 using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Api.Rosters;
 using TitleEval.Cases.Api.Seeding;
 using TitleEval.Cases.Api.Store;
 
@@ -19,6 +20,7 @@ builder.AddMediatR();
 builder.AddCases();
 builder.AddProjections();
 builder.AddCaseSearch();
+builder.AddRostersAndCertificates();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -44,6 +46,7 @@ app.MapApplicationsApi();
 app.MapCaseSearchApi();
 app.MapPlansApi();
 app.MapProjectionsApi();
+app.MapRostersAndCertificatesApi();
 
 await app.RunAsync();
 return 0;

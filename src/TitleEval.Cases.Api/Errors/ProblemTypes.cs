@@ -20,6 +20,7 @@ public static class ProblemTypes
     public const string PreconditionFailed = "/problems/precondition-failed";
     public const string IdempotencyKeyReused = "/problems/idempotency-key-reused";
     public const string ProjectionBehind = "/problems/projection-behind";
+    public const string CertificateNotFound = "/problems/certificate-not-found";
 
     /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
     public static string ForDomainError(string code) => Prefix + code;
