@@ -253,6 +253,22 @@ public sealed class PostgresLifecycleTests
         {
             await using var factory = new CasesFactory(database);
             await LifecycleScenario.RunAsync(factory);
+
+            // Every read model applies the same events on PostgreSQL (a SQL error throws here, where the host would only log it)…
+            await factory.Services.GetRequiredService<Projections.ProjectionHost>().CatchUpAsync(CancellationToken.None);
+            var http = factory.CreateClient();
+            var found = (await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/applications?residentId={Requests.ValidResidentId}"))!;
+            var id = found["items"]!.AsArray().Single()!["applicationId"]!.GetValue<string>();
+
+            // …and answers its queries.
+            (await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/applications/{id}/history"))!["entries"]!.AsArray().Should().HaveCount(15, "submission, 3 publicities opened and closed, 4 stages, vote, approval, certificate, revocation");
+            (await http.GetAsync($"/api/v1/applications/{id}/progress")).StatusCode.Should().Be(HttpStatusCode.OK);
+            var view = await factory.CaseClient().GetAsync(Guid.Parse(id));
+            var certificate = (await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/certificates/{view["certificateNumber"]}"))!;
+            certificate["status"]!.GetValue<string>().Should().BeOneOf("revoked", "Revoked");
+            var roster = await http.GetAsync("/api/v1/rosters?planYear=2026&format=xlsx");
+            roster.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await http.GetAsync("/api/v1/statistics?planYear=2026")).StatusCode.Should().Be(HttpStatusCode.OK);
         }
         finally
         {
