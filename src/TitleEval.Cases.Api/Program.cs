@@ -1,6 +1,7 @@
 using TitleEval.Cases.Api.Applications.Common;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
+using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
@@ -15,6 +16,7 @@ builder.AddEventStore();
 builder.AddMediatR();
 builder.AddCases();
 builder.AddProjections();
+builder.AddIntegrity();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -35,6 +37,7 @@ app.MapHealthApi();
 app.MapApplicationsApi();
 app.MapPlansApi();
 app.MapProjectionsApi();
+app.MapIntegrityApi();
 
 await app.RunAsync();
 return 0;
