@@ -76,7 +76,7 @@ public sealed class IntegrityRecordsTests : IAsyncLifetime
         factory.Clock.SetToday(new DateOnly(2029, 6, 14));
         var early = await job.SweepAsync(CancellationToken.None);
         factory.Clock.SetToday(new DateOnly(2029, 6, 15));
-        var sweeps = await Task.WhenAll(job.SweepAsync(CancellationToken.None), job.SweepAsync(CancellationToken.None));
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => job.SweepAsync(CancellationToken.None))));
         var again = await job.SweepAsync(CancellationToken.None);
         await host.CatchUpAsync(CancellationToken.None);
         var afterCatchUp = await job.SweepAsync(CancellationToken.None);
