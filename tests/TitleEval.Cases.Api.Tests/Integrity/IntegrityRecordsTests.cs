@@ -7,6 +7,7 @@ using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.Api.Tests.Applications;
 using TitleEval.Cases.EventStore;
+using TitleEval.Cases.Testing;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
 
 namespace TitleEval.Cases.Api.Tests.Integrity;
@@ -258,5 +259,48 @@ public sealed class IntegrityRecordsTests : IAsyncLifetime
         var response = await bureau.Http.GetAsync($"/api/v1/integrity-records/check?{query}{wait}");
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+}
+
+[RequiresPostgres]
+public sealed class PostgresIntegrityRecordsTests
+{
+    [EngineFact]
+    public async Task The_blacklist_works_on_PostgreSQL()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        try
+        {
+            await using var factory = new CasesFactory(database);
+
+            // Given a title revoked through the lifecycle and a manual employer record of 2020 (expired in 2023)
+            await RunAsync(factory);
+            var bureau = factory.CaseClient("bureau");
+            var unit = await Ok(bureau.PostAsync("/api/v1/integrity-records", new
+            {
+                subjectKind = "employer", organisationCode = "91150100MA0N000000", subjectName = "呼和浩特市某设计院", misconduct = "为申报人出具虚假业绩证明",
+                sanction = "Criticism", decisionReference = "呼人社决〔2020〕5号", recordedOn = "2020-01-10",
+            }));
+            var host = factory.Services.GetRequiredService<ProjectionHost>();
+            await host.CatchUpAsync(CancellationToken.None);
+
+            // When the expiry job sweeps twice and the blacklist is read
+            var expired = await factory.Services.GetRequiredService<IntegrityExpiryJob>().SweepAsync(CancellationToken.None);
+            var again = await factory.Services.GetRequiredService<IntegrityExpiryJob>().SweepAsync(CancellationToken.None);
+            await host.CatchUpAsync(CancellationToken.None);
+            var active = (await bureau.Http.GetFromJsonAsync<JsonObject>("/api/v1/integrity-records"))!;
+            var all = (await bureau.Http.GetFromJsonAsync<JsonObject>("/api/v1/integrity-records?includeExpired=true"))!;
+            var check = (await bureau.Http.GetFromJsonAsync<JsonObject>($"/api/v1/integrity-records/check?residentId={Requests.ValidResidentId}"))!;
+
+            // Then the old record was expired once, only the revocation is active, and the check finds it with the masked ID
+            (expired + again).Should().Be(1);
+            active["items"]!.AsArray().Single()!["residentIdMasked"]!.GetValue<string>().Should().Be("110105********002X");
+            all["items"]!.AsArray().Single(i => (Guid)i!["recordId"]! == (Guid)unit["recordId"]!)!["expiredOn"]!.GetValue<string>().Should().Be("2023-01-10");
+            check["blocksFiling"]!.GetValue<bool>().Should().BeTrue();
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(database);
+        }
     }
 }
