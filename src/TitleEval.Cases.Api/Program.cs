@@ -2,6 +2,7 @@ using TitleEval.Cases.Api.Applications.Common;
 using TitleEval.Cases.Api.Applications.Search;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
+using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
 using TitleEval.Cases.Api.OpenApi;
@@ -21,6 +22,7 @@ builder.AddCases();
 builder.AddProjections();
 builder.AddCaseSearch();
 builder.AddRostersAndCertificates();
+builder.AddIntegrity();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -47,6 +49,7 @@ app.MapCaseSearchApi();
 app.MapPlansApi();
 app.MapProjectionsApi();
 app.MapRostersAndCertificatesApi();
+app.MapIntegrityApi();
 
 await app.RunAsync();
 return 0;

@@ -130,6 +130,25 @@ public sealed partial class ProjectionHost(
         }
     }
 
+    /// <summary>
+    /// Every projection's generation row and tables exist before the server takes requests, so a query never meets a
+    /// missing table. (Hosted services start in order: the store's initializer has run.) When the store is not reachable
+    /// yet, the loop below makes them once it is.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storeStatus.IsInitialized)
+        {
+            foreach (var projection in Projections)
+            {
+                await generations.EnsureAsync(projection, cancellationToken);
+                ensured.Add(projection.Name);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

@@ -118,7 +118,7 @@ public static class CaseHttp
 
     public static void SetETag(HttpContext http, long version) => http.Response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    private static CommandHeaders? ReadHeaders<TBody>(HttpContext http, TBody? body, FieldErrors errors)
+    public static CommandHeaders? ReadHeaders<TBody>(HttpContext http, TBody? body, FieldErrors errors)
     {
         var request = http.Request.Headers;
         string? Header(string name) => request.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString().Trim() : null;

@@ -1,0 +1,245 @@
+using System.Data.Common;
+using System.Globalization;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Applications.History;
+using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Domain;
+using TitleEval.Cases.Domain.People;
+using TitleEval.Cases.EventStore;
+
+namespace TitleEval.Cases.Api.Integrity;
+
+/// <summary>
+/// Reads the blacklist. Whether a record is active is computed from its dates — recordedOn ≤ on &lt; expiresOn
+/// [000 七(一)4, 记录期限为3年] — so the answer is right even while the expiry job has not yet written the Expired event.
+/// </summary>
+public static class IntegrityRecordQueries
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public sealed record IntegrityRecordView(
+        Guid RecordId, string SubjectKind, string SubjectKey, string SubjectName, string? ResidentIdMasked, string Misconduct, string Sanction,
+        string DecisionReference, Guid? ApplicationId, DateOnly RecordedOn, DateOnly ExpiresOn, bool Active, bool ExpiredEventSeen, DateOnly? ExpiredOn, long Position);
+
+    public sealed record Page(DateOnly On, bool IncludeExpired, IReadOnlyList<IntegrityRecordView> Items, string? NextCursor);
+
+    public sealed record CheckAnswer(DateOnly On, bool HasActiveRecord, bool BlocksFiling, IReadOnlyList<IntegrityRecordView> Records);
+
+    public sealed record ListQuery(DateOnly On, bool IncludeExpired, long AfterPosition, int Limit) : IRequest<Page>;
+
+    /// <summary><paramref name="SubjectKey"/> is a person key or an organisation code; <paramref name="Kinds"/> the subject kinds it may name.</summary>
+    public sealed record CheckQuery(string SubjectKey, IReadOnlySet<string> Kinds, DateOnly On) : IRequest<CheckAnswer>;
+
+    public sealed record GetQuery(Guid RecordId, DateOnly On) : IRequest<IntegrityRecordView?>;
+
+    public sealed class Handler(IEventStore store, ProjectionHost host) :
+        IRequestHandler<ListQuery, Page>, IRequestHandler<CheckQuery, CheckAnswer>, IRequestHandler<GetQuery, IntegrityRecordView?>
+    {
+        private const string Columns =
+            "record_id, subject_kind, subject_key, subject_name, resident_id_masked, misconduct, sanction, decision_reference, application_id, recorded_on, expires_on, expired, expired_on, global_position";
+
+        public async Task<Page> Handle(ListQuery request, CancellationToken cancellationToken)
+        {
+            var on = IntegrityRecordsProjection.Iso(request.On);
+            var filter = request.IncludeExpired ? "recorded_on <= @on" : "recorded_on <= @on AND expires_on > @on";
+            var rows = await ReadAsync(
+                table => $"SELECT {Columns} FROM {table} WHERE global_position > @after AND {filter} ORDER BY global_position LIMIT @limit",
+                request.On,
+                cancellationToken,
+                ("@after", request.AfterPosition),
+                ("@on", on),
+                ("@limit", request.Limit + 1));
+            var items = rows.Take(request.Limit).ToArray();
+            var next = rows.Count > request.Limit ? items[^1].Position.ToString(CultureInfo.InvariantCulture) : null;
+            return new Page(request.On, request.IncludeExpired, items, next);
+        }
+
+        public async Task<CheckAnswer> Handle(CheckQuery request, CancellationToken cancellationToken)
+        {
+            var rows = await ReadAsync(
+                table => $"SELECT {Columns} FROM {table} WHERE subject_key = @key AND recorded_on <= @on AND expires_on > @on ORDER BY global_position",
+                request.On,
+                cancellationToken,
+                ("@key", request.SubjectKey),
+                ("@on", IntegrityRecordsProjection.Iso(request.On)));
+            var active = rows.Where(r => request.Kinds.Contains(r.SubjectKind)).ToArray();
+            var blocks = active.Any(r => r.Sanction is nameof(Sanction.TitleRevoked) or nameof(Sanction.PromotionEligibilityCancelled));
+            return new CheckAnswer(request.On, active.Length > 0, blocks, active);
+        }
+
+        public async Task<IntegrityRecordView?> Handle(GetQuery request, CancellationToken cancellationToken) =>
+            (await ReadAsync(table => $"SELECT {Columns} FROM {table} WHERE record_id = @id", request.On, cancellationToken, ("@id", request.RecordId.ToString("D"))))
+            .SingleOrDefault();
+
+        private async Task<IReadOnlyList<IntegrityRecordView>> ReadAsync(
+            Func<string, string> sql, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+        {
+            var tables = await host.ActiveTablesAsync(host.Find(IntegrityRecordsProjection.ProjectionName)!, cancellationToken);
+            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+            await using var query = connection.CreateCommand();
+            query.CommandText = sql(tables[IntegrityRecordsProjection.Records]);
+            foreach (var (name, value) in parameters)
+            {
+                AddParameter(query, name, value);
+            }
+
+            var rows = new List<IntegrityRecordView>();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                DateOnly Date(string value) => DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var recordedOn = Date(reader.GetString(9));
+                var expiresOn = Date(reader.GetString(10));
+                rows.Add(new IntegrityRecordView(
+                    Guid.Parse(reader.GetString(0)),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    Text(4),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    reader.GetString(7),
+                    Text(8) is { } application ? Guid.Parse(application) : null,
+                    recordedOn,
+                    expiresOn,
+                    recordedOn <= on && on < expiresOn,
+                    Convert.ToInt64(reader.GetValue(11), CultureInfo.InvariantCulture) != 0,
+                    Text(12) is { } expiredOn ? Date(expiredOn) : null,
+                    Convert.ToInt64(reader.GetValue(13), CultureInfo.InvariantCulture)));
+            }
+
+            return rows;
+        }
+
+        private static void AddParameter(DbCommand command, string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder records)
+    {
+        records.MapGet("/", ListAsync)
+            .WithName("ListIntegrityRecords")
+            .WithSummary("List the integrity blacklist (诚信档案库 / 失信黑名单)")
+            .WithDescription(
+                "Records active on `on` (default today, China Standard Time): recordedOn ≤ on < expiresOn, the three-year period of 000 七(一)4. " +
+                "includeExpired=true also lists records whose period has ended. Oldest first; pass the answer's nextCursor as cursor for the next page " +
+                $"(limit 1 to {MaxLimit}, default {DefaultLimit}). after=<position> waits for the caller's own write. Persons appear by person key and masked resident ID only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        records.MapGet("/check", CheckAsync)
+            .WithName("CheckIntegrityRecord")
+            .WithSummary("Does a person or unit have an active integrity record?")
+            .WithDescription(
+                "Exactly one of residentId (a person: the service computes the keyed HMAC and neither stores nor logs the ID), personKey, or organisationCode (a unit). " +
+                "Answers whether an active record exists on `on` (default today), whether one blocks filing (title revoked or promotion eligibility cancelled), and the active records.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        records.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetIntegrityRecord")
+            .WithSummary("Read one integrity record")
+            .WithDescription("The record, whether it is active on `on` (default today) and whether the expiry has been recorded.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <response code="200">One page of records, oldest first.</response>
+    /// <response code="400">A query parameter is invalid.</response>
+    /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
+    private static async Task<IResult> ListAsync(
+        bool? includeExpired, DateOnly? on, string? cursor, int? limit, long? after, HttpContext http, IMediator mediator, ProjectionHost host, CaseCommandExecutor executor, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        long afterPosition = 0;
+        if (!string.IsNullOrEmpty(cursor) && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out afterPosition)))
+        {
+            errors.Add("cursor", "must be a nextCursor this API returned");
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"must be between 1 and {MaxLimit}");
+        }
+
+        errors.Date("on", on, required: false);
+        if (errors.Any)
+        {
+            return CaseHttp.ValidationProblem(errors);
+        }
+
+        if (await ReadYourWrites.WaitAsync(http, host, host.Find(IntegrityRecordsProjection.ProjectionName)!, after, ct) is { } behind)
+        {
+            return behind;
+        }
+
+        return TypedResults.Ok(await mediator.Send(new ListQuery(on ?? executor.Today, includeExpired ?? false, afterPosition, limit ?? DefaultLimit), ct));
+    }
+
+    /// <response code="200">Whether the subject has an active record on the date, with those records.</response>
+    /// <response code="400">Not exactly one of residentId, personKey and organisationCode, or one is invalid.</response>
+    /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
+    private static async Task<IResult> CheckAsync(
+        string? residentId, string? personKey, string? organisationCode, DateOnly? on, long? after, HttpContext http, IMediator mediator, ProjectionHost host,
+        CaseCommandExecutor executor, PersonKeys personKeys, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var given = new[] { residentId, personKey, organisationCode }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (given != 1)
+        {
+            errors.Add("subject", "give exactly one of residentId, personKey and organisationCode");
+        }
+        else if (!string.IsNullOrWhiteSpace(residentId))
+        {
+            errors.ResidentId("residentId", residentId);
+        }
+        else if (!string.IsNullOrWhiteSpace(personKey))
+        {
+            IntegritySubjects.ValidatePersonKey(errors, "personKey", personKey);
+        }
+        else
+        {
+            IntegritySubjects.ValidateOrganisationCode(errors, "organisationCode", organisationCode);
+        }
+
+        errors.Date("on", on, required: false);
+        if (errors.Any)
+        {
+            return CaseHttp.ValidationProblem(errors);
+        }
+
+        if (await ReadYourWrites.WaitAsync(http, host, host.Find(IntegrityRecordsProjection.ProjectionName)!, after, ct) is { } behind)
+        {
+            return behind;
+        }
+
+        var (key, kinds) = !string.IsNullOrWhiteSpace(residentId)
+            ? (personKeys.KeyOf(residentId.Trim()), IntegritySubjects.PersonKinds)
+            : !string.IsNullOrWhiteSpace(personKey)
+                ? (personKey.Trim(), IntegritySubjects.PersonKinds)
+                : (organisationCode!.Trim(), IntegritySubjects.UnitKinds);
+        return TypedResults.Ok(await mediator.Send(new CheckQuery(key, kinds, on ?? executor.Today), ct));
+    }
+
+    /// <response code="200">The record.</response>
+    /// <response code="404">No record has this id (or the read model has not seen it yet: pass after=).</response>
+    /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
+    private static async Task<IResult> GetAsync(
+        Guid id, DateOnly? on, long? after, HttpContext http, IMediator mediator, ProjectionHost host, CaseCommandExecutor executor, CancellationToken ct)
+    {
+        if (await ReadYourWrites.WaitAsync(http, host, host.Find(IntegrityRecordsProjection.ProjectionName)!, after, ct) is { } behind)
+        {
+            return behind;
+        }
+
+        var record = await mediator.Send(new GetQuery(id, on ?? executor.Today), ct);
+        return record is null ? CaseHttp.Problem(IntegritySubjects.RecordNotFound()) : TypedResults.Ok(record);
+    }
+}
