@@ -28,10 +28,7 @@ public static class VerifyCertificate
                 SELECT certificate_number, holder_masked, title, series, speciality, level, issued_on, revoked_on
                 FROM {tables[CertificateProjection.Table]} WHERE certificate_number = @number
                 """;
-            var number = query.CreateParameter();
-            number.ParameterName = "@number";
-            number.Value = request.Number;
-            query.Parameters.Add(number);
+            query.WithParameter("@number", request.Number);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {

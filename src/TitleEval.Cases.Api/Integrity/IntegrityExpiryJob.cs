@@ -40,10 +40,7 @@ public sealed partial class IntegrityExpiryJob(
         {
             await using var query = connection.CreateCommand();
             query.CommandText = $"SELECT record_id FROM {tables[IntegrityRecordsProjection.Records]} WHERE expired = 0 AND expires_on <= @today ORDER BY global_position";
-            var parameter = query.CreateParameter();
-            parameter.ParameterName = "@today";
-            parameter.Value = IntegrityRecordsProjection.Iso(today);
-            query.Parameters.Add(parameter);
+            query.WithParameter("@today", IntegrityRecordsProjection.Iso(today));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -83,7 +83,7 @@ public static class IntegrityRecordQueries
             query.CommandText = sql(tables[IntegrityRecordsProjection.Records]);
             foreach (var (name, value) in parameters)
             {
-                AddParameter(query, name, value);
+                query.WithParameter(name, value);
             }
 
             var rows = new List<IntegrityRecordView>();
@@ -115,13 +115,6 @@ public static class IntegrityRecordQueries
             return rows;
         }
 
-        private static void AddParameter(DbCommand command, string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
     }
 
     public static void Map(RouteGroupBuilder records)

@@ -42,10 +42,7 @@ public sealed class ProjectionBatch(SubscriberTransaction transaction, Projectio
         var command = Transaction.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            command.WithParameter(name, value);
         }
 
         return command;

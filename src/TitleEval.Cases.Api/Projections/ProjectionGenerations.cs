@@ -89,7 +89,7 @@ public sealed class ProjectionGenerations(IEventStore store)
 
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = $"DELETE FROM {store.Table("subscription_checkpoints")} WHERE name = @name";
-        AddParameter(checkpoint, "@name", ProjectionGeneration.Subscription(projection.Name, generation));
+        checkpoint.WithParameter("@name", ProjectionGeneration.Subscription(projection.Name, generation));
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -97,7 +97,7 @@ public sealed class ProjectionGenerations(IEventStore store)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT active, building FROM {Table} WHERE name = @name";
-        AddParameter(command, "@name", name);
+        command.WithParameter("@name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new ProjectionGeneration(name, Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture))
@@ -110,17 +110,10 @@ public sealed class ProjectionGenerations(IEventStore store)
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            AddParameter(command, name, value);
+            command.WithParameter(name, value);
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

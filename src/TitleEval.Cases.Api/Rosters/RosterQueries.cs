@@ -62,10 +62,7 @@ public static class RosterQueries
             }
 
             where.Add($"{column} = {name}");
-            var parameter = query.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            query.Parameters.Add(parameter);
+            query.WithParameter(name, value);
         }
 
         Filter("committee_id", "@committee", filter.Committee);

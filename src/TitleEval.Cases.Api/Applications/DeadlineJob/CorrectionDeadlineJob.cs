@@ -53,7 +53,7 @@ public sealed partial class CorrectionDeadlineJob(
 
             await using var query = connection.CreateCommand();
             query.CommandText = $"SELECT application_id FROM {store.Table(TableName)} WHERE deadline < @today ORDER BY deadline";
-            AddParameter(query, "@today", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            query.WithParameter("@today", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -120,8 +120,8 @@ public sealed partial class CorrectionDeadlineJob(
                 case ApplicationEvent.ReturnedForCorrection returned:
                     await using (var upsert = tx.CreateCommand($"INSERT INTO {tx.Table(TableName)} (application_id, deadline) VALUES (@id, @deadline) ON CONFLICT (application_id) DO UPDATE SET deadline = excluded.deadline"))
                     {
-                        AddParameter(upsert, "@id", id);
-                        AddParameter(upsert, "@deadline", returned.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                        upsert.WithParameter("@id", id);
+                        upsert.WithParameter("@deadline", returned.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                         await upsert.ExecuteNonQueryAsync(cancellationToken);
                     }
 
@@ -129,7 +129,7 @@ public sealed partial class CorrectionDeadlineJob(
                 case ApplicationEvent.Resubmitted or ApplicationEvent.DeemedWithdrawn or ApplicationEvent.Withdrawn or ApplicationEvent.RejectedIneligible:
                     await using (var delete = tx.CreateCommand($"DELETE FROM {tx.Table(TableName)} WHERE application_id = @id"))
                     {
-                        AddParameter(delete, "@id", id);
+                        delete.WithParameter("@id", id);
                         await delete.ExecuteNonQueryAsync(cancellationToken);
                     }
 
@@ -144,17 +144,10 @@ public sealed partial class CorrectionDeadlineJob(
         exists.CommandText = store.Engine == "messagedb"
             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'titleeval' AND table_name = @name"
             : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name";
-        AddParameter(exists, "@name", TableName);
+        exists.WithParameter("@name", TableName);
         return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Deemed {Count} returned applications withdrawn on {Today}")]
     private partial void LogMarked(int count, DateOnly today);

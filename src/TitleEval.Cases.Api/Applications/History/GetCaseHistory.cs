@@ -32,10 +32,7 @@ public static class GetCaseHistory
                 SELECT version, global_position, event_type, recorded_at, occurred_at, actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details
                 FROM {tables[CaseHistoryProjection.Table]} WHERE application_id = @id ORDER BY version
                 """;
-            var id = query.CreateParameter();
-            id.ParameterName = "@id";
-            id.Value = request.ApplicationId.ToString("D");
-            query.Parameters.Add(id);
+            query.WithParameter("@id", request.ApplicationId.ToString("D"));
             var entries = new List<Entry>();
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -46,10 +46,7 @@ public static class GetApplicationProgress
                 SELECT status, stage, correction_deadline, publicity_stage, publicity_end, meeting_date, approved_on, certificate_number, last_version, updated_at
                 FROM {tables[CaseSearchProjection.Table]} WHERE application_id = @id
                 """;
-            var id = query.CreateParameter();
-            id.ParameterName = "@id";
-            id.Value = request.ApplicationId.ToString("D");
-            query.Parameters.Add(id);
+            query.WithParameter("@id", request.ApplicationId.ToString("D"));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {

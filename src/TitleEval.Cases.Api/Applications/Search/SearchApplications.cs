@@ -139,7 +139,7 @@ public static class SearchApplications
                 }
 
                 where.Add(condition);
-                Add(query, name, value);
+                query.WithParameter(name, value);
             }
 
             Filter("person_key = @person", "@person", request.PersonKey);
@@ -163,12 +163,12 @@ public static class SearchApplications
             if (request.After is { } after)
             {
                 where.Add($"({key} {beyond} @afterKey OR ({key} = @afterKey AND application_id {beyond} @afterId))");
-                Add(query, "@afterKey", after.Key);
-                Add(query, "@afterId", after.Id);
+                query.WithParameter("@afterKey", after.Key);
+                query.WithParameter("@afterId", after.Id);
             }
 
             // One row more than asked tells whether another page follows.
-            Add(query, "@take", request.Limit + 1);
+            query.WithParameter("@take", request.Limit + 1);
             query.CommandText = $"""
                 SELECT application_id, applicant_name, employer_code, employer_name, series, speciality, level, channel, committee_id,
                     plan_id, plan_year, status, stage, submitted_on, updated_at
@@ -203,13 +203,6 @@ public static class SearchApplications
             return new Page(items, new Cursor(request.Sort.ToString(), lastKey, last.ApplicationId.ToString("D")).Encode());
         }
 
-        private static void Add(DbCommand command, string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
     }
 
     public static void Map(RouteGroupBuilder applications)
