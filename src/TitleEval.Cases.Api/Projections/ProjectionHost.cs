@@ -40,7 +40,7 @@ public sealed partial class ProjectionHost(
     /// <summary>The most batches one projection applies before the host turns to the next, so a rebuild does not starve the others.</summary>
     private const int BatchesPerTurn = 20;
 
-    private readonly HashSet<string> ensured = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> ensured = new();
 
     public IReadOnlyList<IProjection> Projections { get; } = projections.ToArray();
 
@@ -95,27 +95,34 @@ public sealed partial class ProjectionHost(
         return statuses;
     }
 
-    /// <summary>One pass over every projection; true when any batch was applied. The background loop repeats it; tests call it directly.</summary>
+    /// <summary>One pass over every projection; true when any batch was applied. Tests and the rebuild command call it.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         var worked = false;
         foreach (var projection in Projections)
         {
-            // Tables and the generation row are made once; after that only the row is read, to see a rebuild requested
-            // by another process (whose tables that process created).
-            var generation = ensured.Contains(projection.Name) && await generations.ReadAsync(projection.Name, cancellationToken) is { } known
-                ? known
-                : await generations.EnsureAsync(projection, cancellationToken);
-            ensured.Add(projection.Name);
-            worked |= await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
-            if (generation.Building is { } building)
+            worked |= await RunOnceAsync(projection, cancellationToken);
+        }
+
+        return worked;
+    }
+
+    private async Task<bool> RunOnceAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        // Tables and the generation row are made once; after that only the row is read, to see a rebuild requested
+        // by another process (whose tables that process created).
+        var generation = ensured.ContainsKey(projection.Name) && await generations.ReadAsync(projection.Name, cancellationToken) is { } known
+            ? known
+            : await generations.EnsureAsync(projection, cancellationToken);
+        ensured[projection.Name] = true;
+        var worked = await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
+        if (generation.Building is { } building)
+        {
+            var applied = await ApplyAsync(projection, building, cancellationToken);
+            worked |= applied > 0;
+            if (applied == 0 && await generations.SwitchAsync(projection, building, cancellationToken))
             {
-                var applied = await ApplyAsync(projection, building, cancellationToken);
-                worked |= applied > 0;
-                if (applied == 0 && await generations.SwitchAsync(projection, building, cancellationToken))
-                {
-                    LogRebuilt(projection.Name, building);
-                }
+                LogRebuilt(projection.Name, building);
             }
         }
 
@@ -142,20 +149,27 @@ public sealed partial class ProjectionHost(
             foreach (var projection in Projections)
             {
                 await generations.EnsureAsync(projection, cancellationToken);
-                ensured.Add(projection.Name);
+                ensured[projection.Name] = true;
             }
         }
 
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One loop per projection: a slow one (a rebuild, a heavy read model) does not hold the others back, and on
+    /// PostgreSQL their batches run side by side. On SQLite they take turns at the single writer.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Projections.Select(projection => FollowAsync(projection, stoppingToken)));
+
+    private async Task FollowAsync(IProjection projection, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!storeStatus.IsInitialized || !await RunOnceAsync(stoppingToken))
+                if (!storeStatus.IsInitialized || !await RunOnceAsync(projection, stoppingToken))
                 {
                     await store.WaitForNewEventsAsync(options.Value.PollInterval, stoppingToken);
                 }
@@ -167,7 +181,7 @@ public sealed partial class ProjectionHost(
             catch (Exception exception)
             {
                 // Nothing of the failed batch was kept: it is applied again from its checkpoint.
-                LogFailed(exception);
+                LogFailed(exception, projection.Name);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
@@ -206,6 +220,6 @@ public sealed partial class ProjectionHost(
     [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Projection {Projection} rebuilt: generation {Generation} caught up and now serves queries")]
     private partial void LogRebuilt(string projection, int generation);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "A projection batch failed; it is applied again from its checkpoint")]
-    private partial void LogFailed(Exception exception);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "A batch of projection {Projection} failed; it is applied again from its checkpoint")]
+    private partial void LogFailed(Exception exception, string projection);
 }
