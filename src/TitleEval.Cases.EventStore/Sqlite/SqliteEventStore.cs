@@ -230,50 +230,73 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         return await WithWriterAsync(
             async (connection, _, ct) =>
             {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                long checkpoint;
-                await using (var read = connection.CreateCommand())
+                // A subscriber's rows and checkpoint are derived from the log: on power loss they roll back together and
+                // are applied again, so their commit need not wait for an fsync (WAL + NORMAL never corrupts, and the next
+                // append's FULL commit syncs these frames too). Appends keep the configured durability.
+                await SetSynchronousAsync(connection, "NORMAL", ct).ConfigureAwait(false);
+                try
                 {
-                    read.Transaction = transaction;
-                    read.CommandText = "SELECT position FROM subscription_checkpoints WHERE name = $name";
-                    read.Parameters.AddWithValue("$name", subscription);
-                    checkpoint = (long?)await read.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? 0;
+                    return await ApplyBatchAsync(connection, subscription, batchSize, handler, ct).ConfigureAwait(false);
                 }
-
-                IReadOnlyList<RecordedEvent> events;
-                await using (var next = connection.CreateCommand())
+                finally
                 {
-                    next.Transaction = transaction;
-                    next.CommandText = $"SELECT {SelectColumns} FROM events WHERE global_position > $after ORDER BY global_position LIMIT $max";
-                    next.Parameters.AddWithValue("$after", checkpoint);
-                    next.Parameters.AddWithValue("$max", batchSize);
-                    events = await ReadEventsAsync(next, ct).ConfigureAwait(false);
+                    await SetSynchronousAsync(connection, synchronous, CancellationToken.None).ConfigureAwait(false);
                 }
-
-                if (events.Count == 0)
-                {
-                    return 0;
-                }
-
-                await handler(events, new SubscriberTransaction(connection, transaction, Engine), ct).ConfigureAwait(false);
-
-                await using (var save = connection.CreateCommand())
-                {
-                    save.Transaction = transaction;
-                    save.CommandText = """
-                        INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES ($name, $position, $at)
-                        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                        """;
-                    save.Parameters.AddWithValue("$name", subscription);
-                    save.Parameters.AddWithValue("$position", events[^1].GlobalPosition);
-                    save.Parameters.AddWithValue("$at", time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
-                    await save.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return events.Count;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task SetSynchronousAsync(SqliteConnection connection, string level, CancellationToken cancellationToken)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA synchronous = {level}";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ApplyBatchAsync(SqliteConnection connection, string subscription, int batchSize, SubscriptionBatchHandler handler, CancellationToken ct)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        long checkpoint;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT position FROM subscription_checkpoints WHERE name = $name";
+            read.Parameters.AddWithValue("$name", subscription);
+            checkpoint = (long?)await read.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? 0;
+        }
+
+        IReadOnlyList<RecordedEvent> events;
+        await using (var next = connection.CreateCommand())
+        {
+            next.Transaction = transaction;
+            next.CommandText = $"SELECT {SelectColumns} FROM events WHERE global_position > $after ORDER BY global_position LIMIT $max";
+            next.Parameters.AddWithValue("$after", checkpoint);
+            next.Parameters.AddWithValue("$max", batchSize);
+            events = await ReadEventsAsync(next, ct).ConfigureAwait(false);
+        }
+
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await handler(events, new SubscriberTransaction(connection, transaction, Engine), ct).ConfigureAwait(false);
+
+        await using (var save = connection.CreateCommand())
+        {
+            save.Transaction = transaction;
+            save.CommandText = """
+                INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES ($name, $position, $at)
+                ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                """;
+            save.Parameters.AddWithValue("$name", subscription);
+            save.Parameters.AddWithValue("$position", events[^1].GlobalPosition);
+            save.Parameters.AddWithValue("$at", time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+            await save.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return events.Count;
     }
 
     public async Task<System.Data.Common.DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default) =>
