@@ -1,4 +1,5 @@
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Jobs;
 using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.Domain.People;
 using TitleEval.Cases.EventStore;
@@ -26,12 +27,14 @@ public sealed partial class IntegrityExpiryJob(
     CaseCommandExecutor executor,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<IntegrityExpiryOptions> options,
-    ILogger<IntegrityExpiryJob> logger) : BackgroundService
+    ILogger<IntegrityExpiryJob> logger) : PeriodicSweep(time, logger)
 {
     private static readonly Actor System = new("integrity-expiry-job", "system", "TitleEval.Cases", null);
 
     /// <summary>One sweep over the records the read model shows as due (today ≥ expiresOn, expiry not yet seen). Returns how many it expired.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var today = executor.Today;
         var due = new List<Guid>();
@@ -65,30 +68,6 @@ public sealed partial class IntegrityExpiryJob(
         return expired;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSweepFailed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
     private async Task<bool> ExpireAsync(Guid recordId, DateOnly today, CancellationToken cancellationToken)
     {
         // The stream, not the read model, decides: the read model may not have seen an expiry written a moment ago.
@@ -104,7 +83,7 @@ public sealed partial class IntegrityExpiryJob(
 
         var metadata = new EventMetadata(
             System.Id, System.Role, System.Organisation, "诚信档案记录期满三年 / the record's three-year period ended", $"integrity-expiry:{recordId:N}",
-            $"integrity-expiry-sweep:{today:yyyy-MM-dd}", null, time.GetUtcNow());
+            $"integrity-expiry-sweep:{today:yyyy-MM-dd}", null, Time.GetUtcNow());
         try
         {
             await store.AppendAsync(
@@ -121,6 +100,4 @@ public sealed partial class IntegrityExpiryJob(
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Expired {Count} integrity records on {Today}")]
     private partial void LogExpired(int count, DateOnly today);
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Integrity-expiry sweep failed; it runs again at the next interval")]
-    private partial void LogSweepFailed(Exception exception);
 }

@@ -1,9 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 using TitleEval.Cases.Api.Applications.Common;
+using TitleEval.Cases.Api.Jobs;
 using TitleEval.Cases.Domain.Applications;
-using TitleEval.Cases.EventStore;
 using TitleEval.Cases.EventStore.Subscriptions;
+using TitleEval.Cases.EventStore;
 
 namespace TitleEval.Cases.Api.Applications.DeadlineJob;
 
@@ -27,7 +28,7 @@ public sealed partial class CorrectionDeadlineJob(
     CaseCommandExecutor executor,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<CorrectionDeadlineOptions> options,
-    ILogger<CorrectionDeadlineJob> logger) : BackgroundService
+    ILogger<CorrectionDeadlineJob> logger) : PeriodicSweep(time, logger)
 {
     public const string SubscriptionName = "correction-deadlines";
     private const string TableName = "correction_deadlines";
@@ -39,7 +40,9 @@ public sealed partial class CorrectionDeadlineJob(
         new CatchUpSubscription(store, SubscriptionName, ApplyAsync).CatchUpAsync(cancellationToken);
 
     /// <summary>One sweep: catch up, then mark every returned case past its deadline. Returns how many were deemed withdrawn.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);
         var today = executor.Today;
@@ -79,30 +82,6 @@ public sealed partial class CorrectionDeadlineJob(
         }
 
         return marked;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSweepFailed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     private static async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, SubscriberTransaction tx, CancellationToken cancellationToken)
@@ -152,6 +131,4 @@ public sealed partial class CorrectionDeadlineJob(
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Deemed {Count} returned applications withdrawn on {Today}")]
     private partial void LogMarked(int count, DateOnly today);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Correction-deadline sweep failed; it runs again at the next interval")]
-    private partial void LogSweepFailed(Exception exception);
 }
