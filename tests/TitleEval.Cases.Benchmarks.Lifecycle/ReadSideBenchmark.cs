@@ -159,7 +159,8 @@ internal static class ReadSideBenchmark
             Console.WriteLine($"   (the issue's target is 1,000,000 events; seeding that many through the command path takes too long here, so this run is {events} events)");
             Console.WriteLine($"   {"measure",-36} {"figure",16} {"target",16} verdict");
             Console.WriteLine($"   {"raw global read (ReadAllAsync 5000)",-36} {rawRate,12:F0} ev/s {"",16} baseline");
-            Console.WriteLine($"   {$"rebuild of all {host.Projections.Count} projections",-36} {rebuildRate,12:F0} ev/s {$">= {0.5 * rawRate:F0} ev/s",16} {Verdict(rebuildRate >= 0.5 * rawRate)} ({100 * rebuildRate / rawRate:F0}% of raw, {rebuild.Elapsed.TotalSeconds:F1} s)");
+            Console.WriteLine($"   {$"rebuild of all {host.Projections.Count} projections",-36} {rebuildRate,12:F0} ev/s {$">= {0.5 * rawRate:F0} ev/s",16} {Verdict(rebuildRate >= 0.5 * rawRate)} ({100 * rebuildRate / rawRate:F0}% of raw, {rebuild.Elapsed.TotalSeconds:F1} s;" +
+                $" each projection reads the log once, {host.Projections.Count * rebuildRate:F0} ev/s read in all)");
             Console.WriteLine($"   {"peak working set after rebuild",-36} {peakMiB,12} MiB {"< 512 MiB",16} {Verdict(peakMiB < 512)} (process peak, seeding included)");
             Console.WriteLine($"   {"query, " + options.Clients + " clients",-36} {"n",5} {"p50 ms",8} {"p99 ms",8} {"target p99",12} verdict");
             foreach (var (name, sorted, target) in results)
