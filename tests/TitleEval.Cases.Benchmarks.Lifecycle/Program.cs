@@ -12,6 +12,7 @@ using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Testing;
 
 // Usage: dotnet run -c Release --project tests/TitleEval.Cases.Benchmarks.Lifecycle -- [--engine sqlite|messagedb|all] [--pg CS] [--cases N] [--clients N]
+// (--read-side runs the read-side benchmark instead: see ReadSideBenchmark.cs)
 // For each engine, in one run: the bare store's single-event append rate with 8 writers (the baseline), then full case
 // lifecycles — 14 commands each, submission to certificate — sent over HTTP by concurrent clients to the API on Kestrel.
 internal static class LifecycleBenchmark
@@ -19,6 +20,12 @@ internal static class LifecycleBenchmark
     public static async Task Main(string[] args)
     {
         var options = Options.Parse(args);
+        if (args.Contains("--read-side"))
+        {
+            await ReadSideBenchmark.MainAsync(args, options);
+            return;
+        }
+
         // The API's content root is this program's folder (appsettings.json and reference-data/ are copied here).
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TITLEEVAL_CASES_API", AppContext.BaseDirectory);
         Console.WriteLine($"TitleEval.Cases lifecycle benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
