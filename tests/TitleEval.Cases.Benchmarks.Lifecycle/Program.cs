@@ -26,8 +26,6 @@ internal static class LifecycleBenchmark
             return;
         }
 
-        // The API's content root is this program's folder (appsettings.json and reference-data/ are copied here).
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TITLEEVAL_CASES_API", AppContext.BaseDirectory);
         Console.WriteLine($"TitleEval.Cases lifecycle benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine($"clients {options.Clients}, cases {options.Cases} (14 commands each), engines {string.Join(", ", options.Engines)}");
         foreach (var engine in options.Engines)
@@ -57,83 +55,43 @@ internal static class LifecycleRun
 
     public static async Task RunAsync(string engine, Options options)
     {
-        string? database = null;
-        var folder = Path.Combine(Path.GetTempPath(), "titleeval-lifecycle-bench", Guid.NewGuid().ToString("N"));
-        var settings = new Dictionary<string, string?>
+        await using var bench = await BenchHost.StartAsync(engine, options, new TestClock(TestClock.NoonCst(Today)));
+        var http = bench.Http;
+        var factory = bench.Factory;
+        var store = factory.Services.GetRequiredService<IEventStore>();
+
+        var baseline = await BaselineAsync(store, options.BaselineAppends);
+
+        var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>();
+        var ids = new ResidentIds();
+        await RunCasesAsync(http, ids, 2, 2, latencies, written: null); // warm-up
+        latencies.Clear();
+        var written = new ConcurrentQueue<(long Position, long Timestamp)>();
+        using var stopSampling = new CancellationTokenSource();
+        var lags = ProjectionLag.SampleAsync(store, written, stopSampling.Token);
+        var watch = Stopwatch.StartNew();
+        await RunCasesAsync(http, ids, options.Cases, options.Clients, latencies, written);
+        watch.Stop();
+        await stopSampling.CancelAsync();
+        var lagMs = (await lags).Order().ToArray();
+
+        var commands = latencies.Values.Sum(b => b.Count);
+        var rate = commands / watch.Elapsed.TotalSeconds;
+        Console.WriteLine();
+        Console.WriteLine($"== {engine}: {options.Cases} lifecycles, {commands} commands in {watch.Elapsed.TotalSeconds:F1} s over HTTP (Kestrel, 127.0.0.1), {options.Clients} clients");
+        Console.WriteLine($"   bare store appends, 1 event, 8 writers : {baseline,10:F0} /s   (baseline)");
+        Console.WriteLine($"   HTTP lifecycle commands                 : {rate,10:F0} /s   = {100 * rate / baseline:F0}% of the baseline (target >= 50%)");
+        Console.WriteLine($"   {"command",-26} {"n",6} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var (name, bag) in latencies.OrderBy(p => Order(p.Key)))
         {
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Serilog:MinimumLevel:Override:TitleEval.Cases.Api.Logging"] = "Warning",
-            ["CorrectionDeadlines:SweepInterval"] = "01:00:00",
-        };
-        if (engine == "messagedb")
-        {
-            Environment.SetEnvironmentVariable(PostgresServer.ConnectionVariable, options.Postgres ?? throw new InvalidOperationException("--pg is required for messagedb"));
-            database = await PostgresServer.CreateDatabaseAsync();
-            settings["EventStore:Engine"] = "MessageDb";
-            settings["EventStore:PostgresConnectionString"] = database;
-            settings["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]);
+            var sorted = bag.Order().ToArray();
+            Console.WriteLine($"   {name,-26} {sorted.Length,6} {Percentile(sorted, 0.50),8:F2} {Percentile(sorted, 0.99),8:F2} {sorted[^1],8:F2}");
         }
-        else
-        {
-            settings["EventStore:Engine"] = "Sqlite";
-            settings["EventStore:SqlitePath"] = Path.Combine(folder, "titleeval.db");
-        }
 
-        try
-        {
-            await using var factory = new KestrelFactory(settings, new TestClock(TestClock.NoonCst(Today)));
-            factory.UseKestrel(0);
-            factory.StartServer();
-            using var http = factory.CreateClient();
-            http.BaseAddress = new Uri(factory.ClientOptions.BaseAddress.ToString());
-            var store = factory.Services.GetRequiredService<IEventStore>();
-
-            var baseline = await BaselineAsync(store, options.BaselineAppends);
-
-            var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>();
-            var ids = new ResidentIds();
-            await RunCasesAsync(http, ids, 2, 2, latencies, written: null); // warm-up
-            latencies.Clear();
-            var written = new ConcurrentQueue<(long Position, long Timestamp)>();
-            using var stopSampling = new CancellationTokenSource();
-            var lags = ProjectionLag.SampleAsync(store, written, stopSampling.Token);
-            var watch = Stopwatch.StartNew();
-            await RunCasesAsync(http, ids, options.Cases, options.Clients, latencies, written);
-            watch.Stop();
-            await stopSampling.CancelAsync();
-            var lagMs = (await lags).Order().ToArray();
-
-            var commands = latencies.Values.Sum(b => b.Count);
-            var rate = commands / watch.Elapsed.TotalSeconds;
-            Console.WriteLine();
-            Console.WriteLine($"== {engine}: {options.Cases} lifecycles, {commands} commands in {watch.Elapsed.TotalSeconds:F1} s over HTTP (Kestrel, 127.0.0.1), {options.Clients} clients");
-            Console.WriteLine($"   bare store appends, 1 event, 8 writers : {baseline,10:F0} /s   (baseline)");
-            Console.WriteLine($"   HTTP lifecycle commands                 : {rate,10:F0} /s   = {100 * rate / baseline:F0}% of the baseline (target >= 50%)");
-            Console.WriteLine($"   {"command",-26} {"n",6} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
-            foreach (var (name, bag) in latencies.OrderBy(p => Order(p.Key)))
-            {
-                var sorted = bag.Order().ToArray();
-                Console.WriteLine($"   {name,-26} {sorted.Length,6} {Percentile(sorted, 0.50),8:F2} {Percentile(sorted, 0.99),8:F2} {sorted[^1],8:F2}");
-            }
-
-            var all = latencies.Values.SelectMany(b => b).Order().ToArray();
-            Console.WriteLine($"   {"all commands",-26} {all.Length,6} {Percentile(all, 0.50),8:F2} {Percentile(all, 0.99),8:F2} {all[^1],8:F2}   (target p99 < 20 ms)");
-            Console.WriteLine($"   case-history projection lag, commit -> applied: p50 {Percentile(lagMs, 0.50):F1} ms, p99 {Percentile(lagMs, 0.99):F1} ms, max {lagMs[^1]:F1} ms over {lagMs.Length} commands (target p99 < 1000 ms)");
-            Console.WriteLine($"   peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
-        }
-        finally
-        {
-            if (database is not null)
-            {
-                await PostgresServer.DropDatabaseAsync(database);
-            }
-
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        var all = latencies.Values.SelectMany(b => b).Order().ToArray();
+        Console.WriteLine($"   {"all commands",-26} {all.Length,6} {Percentile(all, 0.50),8:F2} {Percentile(all, 0.99),8:F2} {all[^1],8:F2}   (target p99 < 20 ms)");
+        Console.WriteLine($"   case-history projection lag, commit -> applied: p50 {Percentile(lagMs, 0.50):F1} ms, p99 {Percentile(lagMs, 0.99):F1} ms, max {lagMs[^1]:F1} ms over {lagMs.Length} commands (target p99 < 1000 ms)");
+        Console.WriteLine($"   peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
     }
 
     private static async Task<double> BaselineAsync(IEventStore store, int appends)
