@@ -198,7 +198,7 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
             foreach (var size in o.ReadBatchSizes)
             {
                 reads.Add(($"raw paginated (our SQL, batch {size}), no records", () => Task.FromResult(SqlitePaged(path, size))));
-                reads.Add(($"our ReadAllAsync({size})", () => SqliteBench.OursReadAsync(store, size, long.MaxValue)));
+                reads.Add(($"our ReadAllAsync({size})", () => Harness.ReadAllAsync(store, size, long.MaxValue)));
             }
 
             Summarise(await Harness.ReadRoundsAsync(o.Rounds, reads).ConfigureAwait(false));
@@ -516,7 +516,7 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
                 reads.Add(($"raw paginated, our SQL, batch {size}, no records", () => PgRead(source, OurColumns, size)));
                 reads.Add(($"raw paginated, our SQL, batch {size}, no records, auto-prepared", () => PgRead(preparedSource, OurColumns, size)));
                 reads.Add(($"raw paginated, jsonb columns (no ::text), batch {size}, no records", () => PgRead(source, "global_position, id, stream_name, position, type, data, metadata, time", size)));
-                reads.Add(($"our ReadAllAsync({size})", () => MessageDbBench.OursReadAsync(ours, size, long.MaxValue)));
+                reads.Add(($"our ReadAllAsync({size})", () => Harness.ReadAllAsync(ours, size, long.MaxValue)));
             }
 
             Summarise(await Harness.ReadRoundsAsync(o.Rounds, reads).ConfigureAwait(false));
@@ -566,14 +566,5 @@ public sealed class Diagnostics(BenchOptions o, Payloads payloads)
         return n;
     }
 
-    private EventData[] NewEvents(int i, int count)
-    {
-        var events = new EventData[count];
-        for (var k = 0; k < count; k++)
-        {
-            events[k] = payloads.NewEvent(i * count + k);
-        }
-
-        return events;
-    }
+    private EventData[] NewEvents(int i, int count) => payloads.NewBatch(i, count);
 }

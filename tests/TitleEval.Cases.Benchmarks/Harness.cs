@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TitleEval.Cases.EventStore;
 
 namespace TitleEval.Cases.Benchmarks;
 
@@ -19,6 +20,27 @@ public sealed record Case(string Name, int Operations, int Writers, int EventsPe
 
 public static class Harness
 {
+    /// <summary>Our layer's global read: <c>ReadAllAsync</c> in batches to the end (or <paramref name="limit"/>), touching each batch so nothing is optimised away.</summary>
+    internal static async Task<long> ReadAllAsync(IEventStore store, int batchSize, long limit)
+    {
+        long after = 0, count = 0, check = 0;
+        while (count < limit)
+        {
+            var batch = await store.ReadAllAsync(after, batchSize).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            count += batch.Count;
+            after = batch[^1].GlobalPosition;
+            check += batch[0].Data.Length;
+        }
+
+        GC.KeepAlive(check);
+        return count;
+    }
+
     /// <summary>
     /// Runs <paramref name="warmup"/> untimed operations, then <paramref name="operations"/> timed ones spread over
     /// <paramref name="writers"/> concurrent loops that take the next operation number from a shared counter.

@@ -62,6 +62,18 @@ public sealed class Payloads
 
     public EventData NewEvent(int i) => new(Guid.NewGuid(), Types[i % Types.Length], DataAt(i), MetadataAt(i));
 
+    /// <summary>The <paramref name="count"/> events of append number <paramref name="i"/>.</summary>
+    public EventData[] NewBatch(int i, int count)
+    {
+        var events = new EventData[count];
+        for (var k = 0; k < count; k++)
+        {
+            events[k] = NewEvent(i * count + k);
+        }
+
+        return events;
+    }
+
     public double AverageDataBytes => data.Average(s => Encoding.UTF8.GetByteCount(s));
 
     public double AverageMetadataBytes => metadata.Average(s => Encoding.UTF8.GetByteCount(s));

@@ -213,11 +213,11 @@ public sealed class SqliteBench(BenchOptions o, Payloads payloads, Report report
             throw new InvalidOperationException($"Seeded {o.Events} events but read {warm}.");
         }
 
-        await OursReadAsync(ours, o.ReadBatchSizes[0], limit: 20_000).ConfigureAwait(false);
+        await Harness.ReadAllAsync(ours, o.ReadBatchSizes[0], limit: 20_000).ConfigureAwait(false);
 
         Console.Error.WriteLine($"[sqlite] global reads: {o.Rounds} rounds, interleaved, median reported");
         var reads = new List<(string, Func<Task<long>>)> { ("sqlite raw  read stream", () => Task.FromResult(RawRead(path))) };
-        reads.AddRange(o.ReadBatchSizes.Select(size => ($"sqlite ours ReadAllAsync({size})", (Func<Task<long>>)(() => OursReadAsync(ours, size, long.MaxValue)))));
+        reads.AddRange(o.ReadBatchSizes.Select(size => ($"sqlite ours ReadAllAsync({size})", (Func<Task<long>>)(() => Harness.ReadAllAsync(ours, size, long.MaxValue)))));
         var results = await Harness.ReadRoundsAsync(o.Rounds, reads).ConfigureAwait(false);
         var raw = results[0];
         for (var k = 0; k < o.ReadBatchSizes.Length; k++)
@@ -311,36 +311,7 @@ public sealed class SqliteBench(BenchOptions o, Payloads payloads, Report report
         return count;
     }
 
-    internal static async Task<long> OursReadAsync(IEventStore store, int batchSize, long limit)
-    {
-        long after = 0, count = 0, check = 0;
-        while (count < limit)
-        {
-            var batch = await store.ReadAllAsync(after, batchSize).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            count += batch.Count;
-            after = batch[^1].GlobalPosition;
-            check += batch[0].Data.Length;
-        }
-
-        GC.KeepAlive(check);
-        return count;
-    }
-
-    private EventData[] NewEvents(int i)
-    {
-        var events = new EventData[o.BatchSize];
-        for (var k = 0; k < events.Length; k++)
-        {
-            events[k] = payloads.NewEvent(i * o.BatchSize + k);
-        }
-
-        return events;
-    }
+    private EventData[] NewEvents(int i) => payloads.NewBatch(i, o.BatchSize);
 
     private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
 }
