@@ -1,5 +1,6 @@
 using TitleEval.Cases.Api.Applications.Common;
 using TitleEval.Cases.Api.Applications.Search;
+using TitleEval.Cases.Api.Audit;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
 using TitleEval.Cases.Api.Integrity;
@@ -23,6 +24,7 @@ builder.AddProjections();
 builder.AddCaseSearch();
 builder.AddRostersAndCertificates();
 builder.AddIntegrity();
+builder.AddAuditTrail();
 builder.AddProblemResponses();
 builder.AddApiDocumentation();
 
@@ -50,6 +52,7 @@ app.MapPlansApi();
 app.MapProjectionsApi();
 app.MapRostersAndCertificatesApi();
 app.MapIntegrityApi();
+app.MapAuditApi();
 
 await app.RunAsync();
 return 0;

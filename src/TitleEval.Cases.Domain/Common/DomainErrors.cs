@@ -219,4 +219,9 @@ public static class DomainErrors
     public static DomainError NoUpheldObjection() => new(
         "no-upheld-objection", "Disqualification needs an upheld objection",
         "取消资格须以经查实（成立）的投诉为依据。", "Disqualification before approval follows an upheld objection; none was upheld.") { Kind = ErrorKind.WrongState };
+
+    /// <summary>[architecture.md §4] a full resident ID or phone is shown only with a reason the disclosure record keeps.</summary>
+    public static DomainError DisclosureReasonRequired() => new(
+        "disclosure-reason-required", "Unmasking needs a reason",
+        "查看完整身份证号或电话须说明理由，该理由将被记录备查；未显示任何内容。", "Say why you need the full value: the reason is recorded with the disclosure. Nothing was shown.");
 }

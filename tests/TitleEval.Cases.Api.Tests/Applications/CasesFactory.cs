@@ -42,7 +42,10 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
-    public CaseClient CaseClient(string role = "applicant") => new(CreateClient(), role);
+    /// <summary>Handlers every <see cref="CaseClient"/> sends through (e.g. one that keeps each response), made anew per client.</summary>
+    public Func<DelegatingHandler[]>? ClientHandlers { get; init; }
+
+    public CaseClient CaseClient(string role = "applicant") => new(ClientHandlers is null ? CreateClient() : CreateDefaultClient(ClientHandlers()), role);
 }
 
 /// <summary>Sends case commands with the temporary actor headers and reads answers as JSON.</summary>
@@ -89,19 +92,23 @@ public static class Requests
 {
     public const string ValidResidentId = "11010519491231002X";
 
+    public const string Phone = "13800000000";
+
+    public const string Name = "张三";
+
     public static object Submission(Guid? id = null, string residentId = ValidResidentId, string level = "DeputySenior", string series = "Engineering",
-        string employmentStatus = "Employed", string committee = "hohhot-engineering-senior", string channel = "Review") => new
+        string employmentStatus = "Employed", string committee = "hohhot-engineering-senior", string channel = "Review", string name = Name, string phone = Phone) => new
     {
         applicationId = id,
         planId = "2026-hohhot",
         applicant = new
         {
-            name = "张三",
+            name,
             residentId,
             gender = "Male",
             ethnicity = "蒙古族",
             birthDate = "1949-12-31",
-            phone = "13800000000",
+            phone,
             education = "大学本科",
             graduatedFrom = "内蒙古大学",
             graduatedOn = "1972-07-01",

@@ -25,6 +25,9 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public InMemorySink Logs { get; } = new();
 
+    /// <summary>Captures every level of every category (Trace, Microsoft.* included) instead of Information and app-only warnings.</summary>
+    public bool CaptureAllLogs { get; init; }
+
     /// <summary>Configuration the app sees on top of its appsettings files.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -34,13 +37,20 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        var settings = new Dictionary<string, string?>(Settings);
+        if (CaptureAllLogs)
+        {
+            // Microsoft.Extensions.Logging's own default stops at Information; lower it so nothing is filtered before the sink.
+            settings["Logging:LogLevel:Default"] = "Trace";
+        }
+
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.ConfigureTestServices(services =>
         {
             services.AddTransient<IStartupFilter, ThrowingRoutes>();
-            var logger = new LoggerConfiguration()
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            var logger = (CaptureAllLogs
+                    ? new LoggerConfiguration().MinimumLevel.Verbose()
+                    : new LoggerConfiguration().MinimumLevel.Information().MinimumLevel.Override("Microsoft", LogEventLevel.Warning))
                 .WriteTo.Sink(Logs)
                 .CreateLogger();
             services.AddLogging(logging => logging.AddSerilog(logger, dispose: true));

@@ -53,6 +53,8 @@ public static class CasesRegistration
         IssueCertificate.IssueCertificate.Map(applications);
         Disqualify.DisqualifyApplication.Map(applications);
         Revoke.RevokeTitle.Map(applications);
+        Unmask.UnmaskPersonalData.Map(applications);
+        ReviewView.GetReviewView.Map(applications);
         return app;
     }
 

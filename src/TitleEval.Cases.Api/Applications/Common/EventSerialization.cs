@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.Domain.People;
+using TitleEval.Cases.Domain.Privacy;
 using TitleEval.Cases.EventStore;
 
 namespace TitleEval.Cases.Api.Applications.Common;
@@ -42,6 +43,7 @@ public static class EventSerialization
         [typeof(QuotaPlaces.PlaceTaken)] = "quota-place-taken.v1",
         [typeof(IntegrityEvent.Recorded)] = "integrity-recorded.v1",
         [typeof(IntegrityEvent.Expired)] = "integrity-record-expired.v1",
+        [typeof(PersonalDataDisclosed)] = "personal-data-disclosed.v1",
     };
 
     private static readonly Dictionary<string, Type> Types = Names.ToDictionary(p => p.Value, p => p.Key);

@@ -10,6 +10,9 @@ public sealed class Streams(PersonKeys personKeys)
 {
     public static StreamName Application(Guid id) => StreamName.For("application", id.ToString("N"));
 
+    /// <summary>Who was shown a case's full resident ID or phone, and why: beside the case stream so reading never moves the case's version.</summary>
+    public static StreamName Disclosure(Guid applicationId) => StreamName.For("disclosure", applicationId.ToString("N"));
+
     public static StreamName Integrity(Guid id) => StreamName.For("integrity", id.ToString("N"));
 
     public static StreamName Employer(string code) => StreamName.For("employer", Safe(code));
