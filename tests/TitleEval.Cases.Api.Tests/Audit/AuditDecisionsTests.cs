@@ -7,7 +7,9 @@ using CsvHelper;
 using FluentAssertions;
 using TitleEval.Cases.Api.Audit;
 using TitleEval.Cases.Api.Tests.Applications;
+using TitleEval.Cases.Api.Tests.Privacy;
 using TitleEval.Cases.Api.Tests.Support;
+using TitleEval.Cases.Testing;
 
 namespace TitleEval.Cases.Api.Tests.Audit;
 
@@ -17,8 +19,16 @@ public sealed class AuditDecisionsTests : IAsyncLifetime
     private const string Employer = "91150100MA0N000000";
     private const string Bureau = "11150100MB1234567X";
 
-    private readonly CasesFactory factory = new();
+    private readonly CasesFactory factory;
     private HttpClient http = null!;
+
+    public AuditDecisionsTests()
+        : this(null)
+    {
+    }
+
+    /// <summary>On PostgreSQL (Message DB) when given a connection string: see <see cref="PostgresAuditAndPrivacyTests"/>.</summary>
+    internal AuditDecisionsTests(string? postgres) => factory = new CasesFactory(postgres);
 
     public Task InitializeAsync()
     {
@@ -246,5 +256,65 @@ public sealed class AuditDecisionsTests : IAsyncLifetime
         var body = $"15010219800101{index:000}";
         var sum = body.Select((c, i) => (c - '0') * weights[i]).Sum();
         return body + "10X98765432"[sum % 11];
+    }
+}
+
+/// <summary>The audit queries, their CSV, unmasking and the masking sweep on PostgreSQL, each on a database of its own.</summary>
+[RequiresPostgres]
+public sealed class PostgresAuditAndPrivacyTests
+{
+    [EngineFact]
+    public async Task Audit_queries_pages_CSV_and_unmasking_work_on_PostgreSQL()
+    {
+        Func<AuditDecisionsTests, Task>[] auditTests =
+        [
+            t => t.A_decision_is_listed_with_who_in_which_role_and_organisation_why_when_and_its_request_chain(),
+            t => t.Filters_combine_actor_organisation_role_event_type_case_and_time_range(),
+            t => t.Pages_are_stable_and_together_hold_every_row_once_even_while_events_arrive(),
+            t => t.The_CSV_export_of_a_filter_round_trips_with_CsvHelper_to_the_rows_the_query_lists(),
+        ];
+        foreach (var test in auditTests)
+        {
+            await OnDatabaseAsync(async database =>
+            {
+                var tests = new AuditDecisionsTests(database);
+                try
+                {
+                    await tests.InitializeAsync();
+                    await test(tests);
+                }
+                finally
+                {
+                    await tests.DisposeAsync();
+                }
+            });
+        }
+
+        Func<PrivacyTests, Task>[] privacyTests =
+        [
+            t => t.Unmasking_returns_the_full_value_and_first_records_who_which_field_which_case_and_why(),
+            t => t.No_response_of_the_whole_lifecycle_and_every_read_contains_the_full_resident_ID_or_phone(),
+        ];
+        foreach (var test in privacyTests)
+        {
+            await OnDatabaseAsync(async database =>
+            {
+                await using var tests = new PrivacyTests(database);
+                await test(tests);
+            });
+        }
+    }
+
+    private static async Task OnDatabaseAsync(Func<string, Task> run)
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        try
+        {
+            await run(database);
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(database);
+        }
     }
 }
