@@ -181,12 +181,14 @@ public sealed class PrivacyTests : IAsyncDisposable
         var client = factory.CaseClient("bureau");
         (await Ok(client.PostAsync($"/api/v1/applications/{id}/unmask", new { field = "ResidentId", reason = "核实" })))["value"]!.GetValue<string>().Should().Be(ResidentId);
         await client.Http.GetAsync("/this/does/not/exist?residentId=" + ResidentId);
+        (await client.Http.GetAsync($"{ThrowingRoutes.Unhandled}?residentId={ResidentId}&phone={Phone}")).StatusCode.Should().Be(HttpStatusCode.InternalServerError);
 
         var events = factory.Logs.Events;
 
         // The sink saw everything: ASP.NET Core's debug lines and our request lines for the queries that carried the ID
         events.Should().Contain(e => e.Level == LogEventLevel.Debug && (e.Scalar("SourceContext") as string ?? string.Empty).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         events.Should().Contain(e => e.EventId() == 2000 && (e.Scalar("Path") as string) == "/api/v1/applications/" && e.Scalar("Method") as string == "GET");
+        events.Should().Contain(e => e.Exception != null, "the unhandled exception was logged, with the request's query string at hand");
         foreach (var e in events)
         {
             var text = $"{e.RenderMessage()} {string.Join(" ", e.Properties.Select(p => $"{p.Key}={p.Value}"))} {e.Exception}";
