@@ -53,7 +53,7 @@ public sealed class PrivacyTests : IAsyncDisposable
 
         // When the committee office asks for the resident ID and then the phone, saying why
         var response = await client.PostAsync($"/api/v1/applications/{id}/unmask", new { field = "ResidentId", reason = "复核身份信息" }, as_: "committee-office");
-        var phone = await Ok(client.PostAsync($"/api/v1/applications/{id}/unmask", new { field = "Phone", reason = "联系申报人补充材料" }, as_: "committee-office"));
+        var phone = await Ok(client.PostAsync($"/api/v1/applications/{id}/unmask", new { field = "phone", reason = "联系申报人补充材料" }, as_: "committee-office"));
 
         // Then the answers carry the full values and are not to be cached
         var body = await Ok(Task.FromResult(response));
