@@ -26,6 +26,9 @@ public static class IntegrityRecordQueries
 
     public sealed record Page(DateOnly On, bool IncludeExpired, IReadOnlyList<IntegrityRecordView> Items, string? NextCursor);
 
+    /// <summary>The subject of a check sent as a body: exactly one of the three.</summary>
+    public sealed record CheckBody(string? ResidentId, string? PersonKey, string? OrganisationCode, DateOnly? On);
+
     public sealed record CheckAnswer(DateOnly On, bool HasActiveRecord, bool BlocksFiling, IReadOnlyList<IntegrityRecordView> Records);
 
     public sealed record ListQuery(DateOnly On, bool IncludeExpired, long AfterPosition, int Limit) : IRequest<Page>;
@@ -134,6 +137,16 @@ public static class IntegrityRecordQueries
             .WithDescription(
                 "Exactly one of residentId (a person: the service computes the keyed HMAC and neither stores nor logs the ID), personKey, or organisationCode (a unit). " +
                 "Answers whether an active record exists on `on` (default today), whether one blocks filing (title revoked or promotion eligibility cancelled), and the active records.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        records.MapPost("/check", (CheckBody body, long? after, HttpContext http, IMediator mediator, ProjectionHost host, CaseCommandExecutor executor, PersonKeys personKeys, CancellationToken ct) =>
+                CheckAsync(body.ResidentId, body.PersonKey, body.OrganisationCode, body.On, after, http, mediator, host, executor, personKeys, ct))
+            .WithName("CheckIntegrityRecordByBody")
+            .WithSummary("Does a person or unit have an active integrity record? (subject in the body)")
+            .WithDescription(
+                "The same check as GET /api/v1/integrity-records/check with the subject in a JSON body ({\"residentId\": …} or personKey or organisationCode, optional on). " +
+                "Prefer it to check by resident ID: URLs end up in proxy logs and browser histories, request bodies do not. after=<position> stays in the query.")
+            .Produces<CheckAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         records.MapGet("/{id:guid}", GetAsync)

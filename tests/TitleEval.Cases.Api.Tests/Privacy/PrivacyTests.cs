@@ -230,6 +230,15 @@ public sealed class PrivacyTests : IAsyncDisposable
 
         var search = await http.GetFromJsonAsync<JsonObject>($"/api/v1/applications/?residentId={ResidentId}");
         search!["items"]!.AsArray().Should().ContainSingle("the search by ID found the case, so its answer was really read");
+
+        // The body forms of the two lookups by resident ID find the same, with the ID kept out of the URL.
+        var searched = await Ok(client.PostAsync("/api/v1/applications/search", new { residentId = ResidentId }));
+        searched["items"]!.AsArray().Select(i => i!["applicationId"]!.GetValue<Guid>()).Should().Equal(id);
+        var checkedByBody = await Ok(client.PostAsync("/api/v1/integrity-records/check", new { residentId = ResidentId }));
+        checkedByBody["blocksFiling"]!.GetValue<bool>().Should().BeTrue();
+        checkedByBody.ToJsonString().Should().Be((await http.GetFromJsonAsync<JsonObject>($"/api/v1/integrity-records/check?residentId={ResidentId}"))!.ToJsonString());
+        (await client.PostAsync("/api/v1/applications/search", new { residentId = ResidentId[..17] + "0", limit = 0 })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
         var records = await http.GetFromJsonAsync<JsonObject>("/api/v1/integrity-records/");
         var recordId = records!["items"]!.AsArray().Single()!["recordId"]!.GetValue<Guid>();
         (await http.GetAsync($"/api/v1/integrity-records/{recordId}")).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -217,18 +217,37 @@ public static class SearchApplications
                 "(keyset pagination: stable while cases are added). Pass after=<position> to read your own write.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        applications.MapPost("/search", SearchByBodyAsync)
+            .WithName("SearchApplicationsByBody")
+            .WithSummary("Search cases, filters in the body (案件检索)")
+            .WithDescription(
+                "The same search as GET /api/v1/applications with the same filters as a JSON body ({\"residentId\": …, \"name\": …, \"sort\": …, \"cursor\": …}). " +
+                "Prefer it to search by resident ID: URLs end up in proxy logs and browser histories, request bodies do not. after=<position> stays in the query.")
+            .Produces<Page>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
+
+    /// <response code="200">One page of matching cases and the cursor of the next page (null on the last).</response>
+    /// <response code="400">A filter is invalid (every offending one is listed in errors), or the body is not JSON.</response>
+    /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
+    private static Task<IResult> SearchByBodyAsync(Parameters body, HttpContext http, IMediator mediator, ProjectionHost host, PersonKeys keys, CancellationToken ct, long? after = null) =>
+        RunAsync(body, after, http, mediator, host, keys, ct);
 
     /// <response code="200">One page of matching cases and the cursor of the next page (null on the last).</response>
     /// <response code="400">A parameter is invalid; every offending one is listed in errors.</response>
     /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
-    private static async Task<IResult> SearchAsync(
+    private static Task<IResult> SearchAsync(
         HttpContext http, IMediator mediator, ProjectionHost host, PersonKeys keys, CancellationToken ct,
         string? residentId = null, string? name = null, string? employer = null, string? series = null, string? level = null, string? committee = null,
         int? planYear = null, string? status = null, string? stage = null, string? sort = null, int? limit = null, string? cursor = null, long? after = null)
+        => RunAsync(new Parameters(residentId, name, employer, series, level, committee, planYear, status, stage, sort, limit, cursor), after, http, mediator, host, keys, ct);
+
+    private static async Task<IResult> RunAsync(Parameters parameters, long? after, HttpContext http, IMediator mediator, ProjectionHost host, PersonKeys keys, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = new Parameters(residentId, name, employer, series, level, committee, planYear, status, stage, sort, limit, cursor).Validate(keys, errors);
+        var query = parameters.Validate(keys, errors);
         if (query is null)
         {
             return CaseHttp.ValidationProblem(errors);
