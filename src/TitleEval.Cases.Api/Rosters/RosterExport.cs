@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml;
 using CsvHelper;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -85,23 +86,26 @@ public static class RosterExport
         return stream.ToArray();
     }
 
-    /// <summary>One sheet named 花名册: the header row, then one row per case; cells are inline strings, so 身份证号 keeps its digits.</summary>
-    public static byte[] Xlsx(IReadOnlyList<RosterRow> rows)
+    /// <summary>
+    /// One sheet named 花名册: the header row, then one row per case; cells are inline strings, so 身份证号 keeps its digits.
+    /// The package and workbook come from the SDK; the sheet, nearly all of the file, is written straight into its part
+    /// with an XmlWriter, row by row, and compressed at the fastest level: building 85,000 cells as an SDK object tree
+    /// and compressing them at the default level took over a second for 5,000 rows (RosterExportBenchmark).
+    /// </summary>
+    public static byte[] Xlsx(IEnumerable<RosterRow> rows)
     {
         using var stream = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
         {
+            document.CompressionOption = System.IO.Packaging.CompressionOption.SuperFast;
             var workbook = document.AddWorkbookPart();
             workbook.Workbook = new Workbook();
             var worksheet = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            data.Append(Row(1, Columns.Select(c => c.Header)));
-            for (var i = 0; i < rows.Count; i++)
+            using (var part = worksheet.GetStream(FileMode.Create, FileAccess.Write))
             {
-                data.Append(Row((uint)i + 2, Columns.Select(c => c.Value(rows[i]))));
+                WriteSheet(part, rows);
             }
 
-            worksheet.Worksheet = new Worksheet(data);
             var sheets = workbook.Workbook.AppendChild(new Sheets());
             sheets.Append(new Sheet { Id = workbook.GetIdOfPart(worksheet), SheetId = 1, Name = SheetName });
             workbook.Workbook.Save();
@@ -110,21 +114,59 @@ public static class RosterExport
         return stream.ToArray();
     }
 
-    private static Row Row(uint index, IEnumerable<string> values)
+    private const string SpreadsheetMl = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    private static readonly string[] ColumnNames = Enumerable.Range(0, Columns.Count).Select(ColumnName).ToArray();
+
+    private static void WriteSheet(Stream part, IEnumerable<RosterRow> rows)
     {
-        var row = new Row { RowIndex = index };
-        var column = 0;
-        foreach (var value in values)
+        using var xml = XmlWriter.Create(part, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(standalone: true);
+        xml.WriteStartElement("worksheet", SpreadsheetMl);
+        xml.WriteStartElement("sheetData", SpreadsheetMl);
+        var values = new string[Columns.Count];
+        for (var c = 0; c < values.Length; c++)
         {
-            row.Append(new Cell
-            {
-                CellReference = $"{ColumnName(column++)}{index.ToString(CultureInfo.InvariantCulture)}",
-                DataType = CellValues.InlineString,
-                InlineString = new InlineString(new Text(value) { Space = SpaceProcessingModeValues.Preserve }),
-            });
+            values[c] = Columns[c].Header;
         }
 
-        return row;
+        WriteRow(xml, 1, values);
+        var index = 1;
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < values.Length; c++)
+            {
+                values[c] = Columns[c].Value(row);
+            }
+
+            WriteRow(xml, ++index, values);
+        }
+
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    private static void WriteRow(XmlWriter xml, int index, string[] values)
+    {
+        var number = index.ToString(CultureInfo.InvariantCulture);
+        xml.WriteStartElement("row", SpreadsheetMl);
+        xml.WriteAttributeString("r", number);
+        for (var c = 0; c < values.Length; c++)
+        {
+            xml.WriteStartElement("c", SpreadsheetMl);
+            xml.WriteAttributeString("r", ColumnNames[c] + number);
+            xml.WriteAttributeString("t", "inlineStr");
+            xml.WriteStartElement("is", SpreadsheetMl);
+            xml.WriteStartElement("t", SpreadsheetMl);
+            xml.WriteAttributeString("xml", "space", null, "preserve");
+            xml.WriteString(values[c]);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
     }
 
     /// <summary>A, B, … Z, AA: the 17 columns stay within one letter, but a column beyond Z must not break the sheet.</summary>

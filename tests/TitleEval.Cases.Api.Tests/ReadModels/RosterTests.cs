@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CsvHelper;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Spreadsheet;
 using FluentAssertions;
 using TitleEval.Cases.Api.Tests.Applications;
@@ -96,6 +97,35 @@ public sealed class RosterTests : IAsyncLifetime
         Values(rows[0]).Should().Equal(NoticeColumns);
         Values(rows[1]).Should().Equal(FirstRow);
         rows[1].Elements<Cell>().Last().CellReference!.Value.Should().Be("Q2");
+    }
+
+    [Fact]
+    public async Task The_xlsx_validates_against_the_office_schema_with_no_errors()
+    {
+        var response = await client.Http.GetAsync($"{Query}&format=xlsx&after={position}");
+
+        using var document = SpreadsheetDocument.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), isEditable: false);
+        new OpenXmlValidator().Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Cell_text_with_markup_characters_and_edge_spaces_reads_back_unchanged_and_the_file_still_validates()
+    {
+        // Given a row whose employer and name hold XML markup characters and leading and trailing spaces
+        var row = new Rosters.RosterRow(1, Guid.NewGuid(), "Engineering", "DeputySenior", "InReview", "盟市", "<某&\"设计院\">", "  张 三 ", "男", "汉族", "1987/09",
+            "大学本科", "内蒙古大学 2009/07", "土木工程", "工程师 2016/12", "结构设计", "工程系列建筑工程专业副高级", "有", "110105********002X", "138****0000", "");
+
+        // When the roster is written as XLSX
+        using var document = SpreadsheetDocument.Open(new MemoryStream(Rosters.RosterExport.Xlsx([row])), isEditable: false);
+
+        // Then the sheet validates and the cells hold the exact text
+        new OpenXmlValidator().Validate(document).Should().BeEmpty();
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.Workbook.Sheets!.Elements<Sheet>().Single();
+        var cells = ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.GetFirstChild<SheetData>()!.Elements<Row>().Last().Elements<Cell>().ToArray();
+        cells.Select(c => c.InlineString!.Text!.Text).Should().Equal(Rosters.RosterExport.Columns.Select(c => c.Value(row)));
+        cells[2].InlineString!.Text!.Text.Should().Be("<某&\"设计院\">");
+        cells[3].InlineString!.Text!.Text.Should().Be("  张 三 ");
     }
 
     [Fact]
