@@ -38,18 +38,20 @@ public static class IntegrityRecordQueries
 
     public sealed record GetQuery(Guid RecordId, DateOnly On) : IRequest<IntegrityRecordView?>;
 
-    public sealed class Handler(IEventStore store, ProjectionHost host) :
+    public sealed class Handler(IEventStore store, ProjectionHost host, ProjectionGenerations generations) :
         IRequestHandler<ListQuery, Page>, IRequestHandler<CheckQuery, CheckAnswer>, IRequestHandler<GetQuery, IntegrityRecordView?>
     {
         private const string Columns =
-            "record_id, subject_kind, subject_key, subject_name, resident_id_masked, misconduct, sanction, decision_reference, application_id, recorded_on, expires_on, expired, expired_on, global_position";
+            "r.record_id, r.subject_kind, r.subject_key, r.subject_name, r.resident_id_masked, r.misconduct, r.sanction, r.decision_reference, r.application_id, " +
+            "r.recorded_on, r.expires_on, r.expired, r.expired_on, r.global_position";
 
         public async Task<Page> Handle(ListQuery request, CancellationToken cancellationToken)
         {
             var on = IntegrityRecordsProjection.Iso(request.On);
-            var filter = request.IncludeExpired ? "recorded_on <= @on" : "recorded_on <= @on AND expires_on > @on";
+            var filter = request.IncludeExpired ? "r.recorded_on <= @on" : "r.recorded_on <= @on AND r.expires_on > @on";
             var rows = await ReadAsync(
-                table => $"SELECT {Columns} FROM {table} WHERE global_position > @after AND {filter} ORDER BY global_position LIMIT @limit",
+                $"r.global_position > @after AND {filter}",
+                "ORDER BY r.global_position LIMIT @limit",
                 request.On,
                 cancellationToken,
                 ("@after", request.AfterPosition),
@@ -63,7 +65,8 @@ public static class IntegrityRecordQueries
         public async Task<CheckAnswer> Handle(CheckQuery request, CancellationToken cancellationToken)
         {
             var rows = await ReadAsync(
-                table => $"SELECT {Columns} FROM {table} WHERE subject_key = @key AND recorded_on <= @on AND expires_on > @on ORDER BY global_position",
+                "r.subject_key = @key AND r.recorded_on <= @on AND r.expires_on > @on",
+                "ORDER BY r.global_position",
                 request.On,
                 cancellationToken,
                 ("@key", request.SubjectKey),
@@ -74,48 +77,91 @@ public static class IntegrityRecordQueries
         }
 
         public async Task<IntegrityRecordView?> Handle(GetQuery request, CancellationToken cancellationToken) =>
-            (await ReadAsync(table => $"SELECT {Columns} FROM {table} WHERE record_id = @id", request.On, cancellationToken, ("@id", request.RecordId.ToString("D"))))
+            (await ReadAsync("r.record_id = @id", string.Empty, request.On, cancellationToken, ("@id", request.RecordId.ToString("D"))))
             .SingleOrDefault();
 
+        /// <summary>
+        /// One statement, one round trip (the check's p99 target is 5 ms): the rows of the generation last seen active,
+        /// joined to that projection's generation row, which says whether it still is. After a switch (or when the
+        /// table is already dropped) the generation is looked up again and the statement repeated, so an answer never
+        /// comes from a generation that has stopped serving queries.
+        /// </summary>
         private async Task<IReadOnlyList<IntegrityRecordView>> ReadAsync(
-            Func<string, string> sql, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+            string condition, string tail, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
         {
-            var tables = await host.ActiveTablesAsync(host.Find(IntegrityRecordsProjection.ProjectionName)!, cancellationToken);
+            var projection = host.Find(IntegrityRecordsProjection.ProjectionName)!;
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                var generation = generations.LastSeenActive(projection.Name) ?? (await host.ActiveTablesAsync(projection, cancellationToken)).Generation;
+                try
+                {
+                    var (active, rows) = await ReadAsync(generation, condition, tail, on, cancellationToken, parameters);
+                    generations.SeenActive(projection.Name, active);
+                    if (active == generation)
+                    {
+                        return rows;
+                    }
+                }
+                catch (DbException) when (attempt < 2)
+                {
+                    // Its table was dropped by a later switch: look the generation up again.
+                    generations.SeenActive(projection.Name, null);
+                }
+            }
+
+            throw new InvalidOperationException($"The active generation of {projection.Name} kept changing during four attempts to read it.");
+        }
+
+        private async Task<(int? Active, List<IntegrityRecordView> Rows)> ReadAsync(
+            int generation, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
+        {
+            var table = new ProjectionTables(store, generation)[IntegrityRecordsProjection.Records];
             await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
             await using var query = connection.CreateCommand();
-            query.CommandText = sql(tables[IntegrityRecordsProjection.Records]);
+            query.CommandText = $"SELECT g.active, {Columns} FROM {store.Table("projection_generations")} g LEFT JOIN {table} r ON {condition} WHERE g.name = @projection {tail}";
+            query.WithParameter("@projection", IntegrityRecordsProjection.ProjectionName);
             foreach (var (name, value) in parameters)
             {
                 query.WithParameter(name, value);
             }
 
+            int? active = null;
             var rows = new List<IntegrityRecordView>();
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                // Column 0 is the generation; the record's columns follow, all null when no record matched.
+                active = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+                if (reader.IsDBNull(1))
+                {
+                    continue;
+                }
+
+                string? Text(int i) => reader.IsDBNull(i + 1) ? null : reader.GetString(i + 1);
+                string Required(int i) => reader.GetString(i + 1);
+                long Number(int i) => Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
                 DateOnly Date(string value) => DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                var recordedOn = Date(reader.GetString(9));
-                var expiresOn = Date(reader.GetString(10));
+                var recordedOn = Date(Required(9));
+                var expiresOn = Date(Required(10));
                 rows.Add(new IntegrityRecordView(
-                    Guid.Parse(reader.GetString(0)),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
+                    Guid.Parse(Required(0)),
+                    Required(1),
+                    Required(2),
+                    Required(3),
                     Text(4),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    reader.GetString(7),
+                    Required(5),
+                    Required(6),
+                    Required(7),
                     Text(8) is { } application ? Guid.Parse(application) : null,
                     recordedOn,
                     expiresOn,
                     recordedOn <= on && on < expiresOn,
-                    Convert.ToInt64(reader.GetValue(11), CultureInfo.InvariantCulture) != 0,
+                    Number(11) != 0,
                     Text(12) is { } expiredOn ? Date(expiredOn) : null,
-                    Convert.ToInt64(reader.GetValue(13), CultureInfo.InvariantCulture)));
+                    Number(13)));
             }
 
-            return rows;
+            return (active, rows);
         }
 
     }

@@ -17,7 +17,27 @@ public sealed record ProjectionGeneration(string Name, int Active, int? Building
 /// </summary>
 public sealed class ProjectionGenerations(IEventStore store)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> lastSeenActive = new();
+
     private string Table => store.Table("projection_generations");
+
+    /// <summary>
+    /// The active generation a query last saw, for queries that read it in the same statement as their rows and
+    /// repeat the statement when it has changed (one round trip instead of two); null when not known.
+    /// </summary>
+    public int? LastSeenActive(string name) => lastSeenActive.TryGetValue(name, out var generation) ? generation : null;
+
+    public void SeenActive(string name, int? generation)
+    {
+        if (generation is { } seen)
+        {
+            lastSeenActive[name] = seen;
+        }
+        else
+        {
+            lastSeenActive.TryRemove(name, out _);
+        }
+    }
 
     public async Task<ProjectionGeneration> EnsureAsync(IProjection projection, CancellationToken cancellationToken)
     {
