@@ -62,11 +62,14 @@ public static class RecordIntegrity
 
     public sealed record Result(Guid RecordId, string SubjectKind, string SubjectKey, DateOnly RecordedOn, DateOnly ExpiresOn, long Position);
 
-    public sealed record Command(Body Body, CommandHeaders Headers, DateOnly RecordedOn) : IRequest<Result>;
+    /// <summary>The result, or an earlier answer under the same Idempotency-Key.</summary>
+    public sealed record Outcome(Result? Result, Idempotency.Earlier<Result>? Earlier);
 
-    public sealed class Handler(IEventStore store, Streams streams, PersonKeys personKeys, TimeProvider time) : IRequestHandler<Command, Result>
+    public sealed record Command(Body Body, CommandHeaders Headers, DateOnly RecordedOn) : IRequest<Outcome>;
+
+    public sealed class Handler(IEventStore store, Streams streams, PersonKeys personKeys, TimeProvider time) : IRequestHandler<Command, Outcome>
     {
-        public async Task<Result> Handle(Command request, CancellationToken cancellationToken)
+        public async Task<Outcome> Handle(Command request, CancellationToken cancellationToken)
         {
             var b = request.Body;
             var recordId = Guid.NewGuid();
@@ -81,6 +84,11 @@ public static class RecordIntegrity
 
             for (var attempt = 1; ; attempt++)
             {
+                if (await Idempotency.LookUpAsync<Result>(store, request.Headers, cancellationToken) is { } earlier)
+                {
+                    return new Outcome(null, earlier);
+                }
+
                 var appends = new List<StreamAppend> { integrity };
                 if (IntegritySubjects.PersonKinds.Contains(recorded.SubjectKind))
                 {
@@ -94,12 +102,19 @@ public static class RecordIntegrity
 
                 try
                 {
-                    var appended = await store.AppendAsync(appends, cancellationToken);
-                    return new Result(recordId, recorded.SubjectKind, subjectKey, recorded.RecordedOn, recorded.ExpiresOn, appended.LastGlobalPosition);
+                    Result ResultOf(AppendResult appended) => new(recordId, recorded.SubjectKind, subjectKey, recorded.RecordedOn, recorded.ExpiresOn, appended.LastGlobalPosition);
+                    var appended = Idempotency.Record(request.Headers, ResultOf) is { } idempotency
+                        ? await store.AppendAsync(appends, idempotency, cancellationToken)
+                        : await store.AppendAsync(appends, cancellationToken);
+                    return new Outcome(ResultOf(appended), null);
                 }
                 catch (WrongExpectedVersionException conflict) when (attempt < CaseCommandExecutor.MaxAttempts && conflict.Stream.Category == "person")
                 {
                     // The person filed or was recorded meanwhile: read their stream again and note the record after that.
+                }
+                catch (IdempotencyKeyTakenException) when (attempt < CaseCommandExecutor.MaxAttempts)
+                {
+                    // A concurrent request with the same key committed first: the next round replays or refuses it.
                 }
             }
         }
@@ -115,15 +130,19 @@ public static class RecordIntegrity
                 "(organisationCode), with the sanction and the decision reference. The record is active for three years from recordedOn (default today). " +
                 "A person's resident ID is never stored: the record carries the keyed HMAC person key, and a note on the person's stream in the same commit " +
                 "stops them filing while a title-revoked or promotion-eligibility-cancelled record is active. " +
-                "Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication). Answers 201 with Location and `position` (for after=).")
+                "Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication). Answers 201 with Location and `position` (for after=). " +
+                "Optional Idempotency-Key: a retry with the same key and body answers the first 201 again (same record) with `Idempotent-Replayed: true` and records nothing; " +
+                "the same key with another body gets 422 idempotency-key-reused.")
             .Produces<Result>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(new Body(
                 IntegritySubjects.Expert, "150102197511200040", null, null, "李评", "评审中收受申报人财物", Sanction.Other, "呼人社决〔2026〕31号", new DateOnly(2026, 6, 15), null));
     }
 
     /// <response code="201">Recorded; Location names the record and `position` lets a query read it with after=.</response>
     /// <response code="400">Some fields or actor headers are invalid; nothing was written.</response>
+    /// <response code="422">The Idempotency-Key was first used with another request; nothing was written.</response>
     private static async Task<IResult> PostAsync(Body? body, HttpContext http, IMediator mediator, CaseCommandExecutor executor, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -148,7 +167,16 @@ public static class RecordIntegrity
             return CaseHttp.ValidationProblem(errors);
         }
 
-        var result = await mediator.Send(new Command(body!, headers with { Reason = body!.DecisionReference }, body.RecordedOn ?? today), ct);
-        return TypedResults.Created($"/api/v1/integrity-records/{result.RecordId}", result);
+        var outcome = await mediator.Send(new Command(body!, headers with { Reason = body!.DecisionReference }, body.RecordedOn ?? today), ct);
+        switch (outcome.Earlier)
+        {
+            case Idempotency.Earlier<Result>.KeyReused reused:
+                return Idempotency.KeyReusedProblem(reused.Key);
+            case Idempotency.Earlier<Result>.Replay replay:
+                http.Response.Headers[CaseHttp.ReplayedHeader] = "true";
+                return TypedResults.Created($"/api/v1/integrity-records/{replay.Response.RecordId}", replay.Response);
+            default:
+                return TypedResults.Created($"/api/v1/integrity-records/{outcome.Result!.RecordId}", outcome.Result);
+        }
     }
 }

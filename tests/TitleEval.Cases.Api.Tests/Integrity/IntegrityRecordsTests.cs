@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.Api.Tests.Applications;
+using TitleEval.Cases.Api.Tests.Support;
 using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Testing;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
@@ -224,6 +225,29 @@ public sealed class IntegrityRecordsTests : IAsyncLifetime
     [Fact]
     public async Task A_check_needs_exactly_one_valid_subject() =>
         (await bureau.Http.GetAsync("/api/v1/integrity-records/check?residentId=110105194912310021&organisationCode=X")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+    [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_answers_the_first_record_again_and_another_body_under_it_is_refused()
+    {
+        // Given an expert recorded with an Idempotency-Key
+        var first = await bureau.PostAsync("/api/v1/integrity-records", Expert(recordedOn: "2026-06-15"), idempotencyKey: "record-expert-1");
+        first.StatusCode.Should().Be(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        var recorded = await CaseClient.BodyAsync(first);
+
+        // When the bureau retries the same request, then sends another record under the same key
+        var retry = await bureau.PostAsync("/api/v1/integrity-records", Expert(recordedOn: "2026-06-15"), idempotencyKey: "record-expert-1");
+        var other = await bureau.PostAsync("/api/v1/integrity-records", Unit(recordedOn: "2026-06-15"), idempotencyKey: "record-expert-1");
+
+        // Then the retry answers the same 201 marked as replayed, the other body gets 422, and one record exists
+        retry.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        first.Headers.Contains("Idempotent-Replayed").Should().BeFalse();
+        retry.Headers.Location.Should().Be(first.Headers.Location);
+        (await CaseClient.BodyAsync(retry)).ToJsonString().Should().Be(recorded.ToJsonString());
+        await other.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "/problems/idempotency-key-reused");
+        var all = await ListAsync($"includeExpired=true&after={(long)recorded["position"]!}");
+        all["items"]!.AsArray().Select(i => (Guid)i!["recordId"]!).Should().Equal((Guid)recorded["recordId"]!);
+    }
 
     private static object Expert(string recordedOn) => new
     {

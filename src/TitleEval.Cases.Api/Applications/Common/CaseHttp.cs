@@ -76,13 +76,7 @@ public static class CaseHttp
                     Extensions = { ["currentVersion"] = failed.CurrentVersion },
                 });
             case CommandOutcome.IdempotencyKeyReused reused:
-                return TypedResults.Problem(new ProblemDetails
-                {
-                    Status = StatusCodes.Status422UnprocessableEntity,
-                    Type = ProblemTypes.IdempotencyKeyReused,
-                    Title = "The idempotency key was used for another request",
-                    Detail = $"幂等键 {reused.Key} 已用于另一个不同的请求，未保存任何内容；新请求请使用新的键。 / Idempotency-Key '{reused.Key}' was first used with a different request; nothing was saved. Use a new key for a new request.",
-                });
+                return Idempotency.KeyReusedProblem(reused.Key);
             default:
                 throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}");
         }
