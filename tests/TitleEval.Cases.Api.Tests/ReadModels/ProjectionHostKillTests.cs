@@ -42,9 +42,11 @@ public abstract class ProjectionHostKillTests
                 // Each kill lands in its own stretch of the catch-up, so each one interrupts work still to do.
                 var threshold = (long)(total * ((kill + 0.1 + (random.NextDouble() * 0.6)) / (Kills + 1)));
                 await using var server = ApiProcess.Start(settings);
+                var started = Stopwatch.StartNew();
                 while (await ProgressAsync(store, projections) < threshold)
                 {
                     server.ExitCode.Should().BeNull("the API should run until killed; its output: {0}", server.Output);
+                    started.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3), "the read models should make progress; the API's output: {0}", server.Output);
                     await Task.Delay(random.Next(1, 15));
                 }
 
