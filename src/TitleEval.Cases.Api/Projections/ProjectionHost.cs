@@ -11,6 +11,12 @@ public sealed class ProjectionOptions
 
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Events per transaction while generations are rebuilt: nothing reads them yet, so large transactions cost no
+    /// latency, and they spread the per-batch costs (checkpoints, commit) thinly.
+    /// </summary>
+    public int RebuildBatchSize { get; set; } = 10_000;
+
     /// <summary>How long to wait for appends by other processes before looking again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -101,13 +107,14 @@ public sealed partial class ProjectionHost(
         var worked = false;
         foreach (var projection in Projections)
         {
-            worked |= await RunOnceAsync(projection, cancellationToken);
+            worked |= await RunActiveAsync(projection, cancellationToken);
         }
 
+        worked |= await RebuildOnceAsync(cancellationToken);
         return worked;
     }
 
-    private async Task<bool> RunOnceAsync(IProjection projection, CancellationToken cancellationToken)
+    private async Task<ProjectionGeneration> GenerationAsync(IProjection projection, CancellationToken cancellationToken)
     {
         // Tables and the generation row are made once; after that only the row is read, to see a rebuild requested
         // by another process (whose tables that process created).
@@ -115,18 +122,77 @@ public sealed partial class ProjectionHost(
             ? known
             : await generations.EnsureAsync(projection, cancellationToken);
         ensured[projection.Name] = true;
-        var worked = await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
-        if (generation.Building is { } building)
+        return generation;
+    }
+
+    private async Task<bool> RunActiveAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        var generation = await GenerationAsync(projection, cancellationToken);
+        return await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// Every generation being rebuilt, fed from one read of the log: each batch of <see cref="ProjectionOptions.RebuildBatchSize"/>
+    /// events is read once, parsed once and applied by all of them in one transaction with all their checkpoints.
+    /// A generation that has caught up serves queries from then on.
+    /// </summary>
+    private async Task<bool> RebuildOnceAsync(CancellationToken cancellationToken)
+    {
+        var building = new List<(IProjection Projection, int Generation)>();
+        foreach (var projection in Projections)
         {
-            var applied = await ApplyAsync(projection, building, cancellationToken);
-            worked |= applied > 0;
-            if (applied == 0 && await generations.SwitchAsync(projection, building, cancellationToken))
+            if ((await GenerationAsync(projection, cancellationToken)).Building is { } generation)
             {
-                LogRebuilt(projection.Name, building);
+                building.Add((projection, generation));
             }
         }
 
-        return worked;
+        if (building.Count == 0)
+        {
+            return false;
+        }
+
+        var subscriptions = building.Select(b => ProjectionGeneration.Subscription(b.Projection.Name, b.Generation)).ToArray();
+        var tables = building.Select(b => new ProjectionTables(store, b.Generation)).ToArray();
+        var total = 0;
+        for (var turn = 0; turn < BatchesPerTurn; turn++)
+        {
+            var applied = await store.ApplyNextBatchAsync(
+                subscriptions,
+                options.Value.RebuildBatchSize,
+                async (events, checkpoints, transaction, ct) =>
+                {
+                    await using var writer = new ProjectionWriter(transaction);
+                    for (var i = 0; i < building.Count; i++)
+                    {
+                        var after = checkpoints[i];
+                        var mine = after < events[0].GlobalPosition ? events : events.Where(e => e.GlobalPosition > after).ToArray();
+                        if (mine.Count > 0)
+                        {
+                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
+                        }
+                    }
+
+                    await writer.FlushAsync(ct);
+                },
+                cancellationToken);
+            if (applied == 0)
+            {
+                foreach (var (projection, generation) in building)
+                {
+                    if (await generations.SwitchAsync(projection, generation, cancellationToken))
+                    {
+                        LogRebuilt(projection.Name, generation);
+                    }
+                }
+
+                break;
+            }
+
+            total += applied;
+        }
+
+        return total > 0;
     }
 
     /// <summary>Runs until every projection has caught up with the log (for tests and the rebuild command).</summary>
@@ -157,19 +223,21 @@ public sealed partial class ProjectionHost(
     }
 
     /// <summary>
-    /// One loop per projection: a slow one (a rebuild, a heavy read model) does not hold the others back, and on
-    /// PostgreSQL their batches run side by side. On SQLite they take turns at the single writer.
+    /// One loop per projection's active generation: a slow one (a heavy read model) does not hold the others back, and
+    /// on PostgreSQL their batches run side by side. On SQLite they take turns at the single writer. One more loop
+    /// rebuilds every generation being rebuilt, from one read of the log.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Projections.Select(projection => FollowAsync(projection, stoppingToken)));
+        Task.WhenAll(Projections.Select(projection => FollowAsync(projection.Name, ct => RunActiveAsync(projection, ct), stoppingToken))
+            .Append(FollowAsync("rebuild", RebuildOnceAsync, stoppingToken)));
 
-    private async Task FollowAsync(IProjection projection, CancellationToken stoppingToken)
+    private async Task FollowAsync(string name, Func<CancellationToken, Task<bool>> runOnce, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!storeStatus.IsInitialized || !await RunOnceAsync(projection, stoppingToken))
+                if (!storeStatus.IsInitialized || !await runOnce(stoppingToken))
                 {
                     await store.WaitForNewEventsAsync(options.Value.PollInterval, stoppingToken);
                 }
@@ -181,7 +249,7 @@ public sealed partial class ProjectionHost(
             catch (Exception exception)
             {
                 // Nothing of the failed batch was kept: it is applied again from its checkpoint.
-                LogFailed(exception, projection.Name);
+                LogFailed(exception, name);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
@@ -204,7 +272,12 @@ public sealed partial class ProjectionHost(
             var applied = await store.ApplyNextBatchAsync(
                 subscription,
                 options.Value.BatchSize,
-                (events, transaction, ct) => projection.ApplyAsync(events, new ProjectionBatch(transaction, tables), ct),
+                async (events, transaction, ct) =>
+                {
+                    await using var writer = new ProjectionWriter(transaction);
+                    await projection.ApplyAsync(events, new ProjectionBatch(writer, tables), ct);
+                    await writer.FlushAsync(ct);
+                },
                 cancellationToken);
             if (applied == 0)
             {

@@ -61,7 +61,7 @@ public sealed class RosterProjection : IProjection
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
             var applicationId = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
-            var @event = (ApplicationEvent)EventSerialization.Deserialize(e);
+            var @event = (ApplicationEvent)batch.Event(e);
             if (@event is ApplicationEvent.Submitted submitted)
             {
                 await InsertAsync(batch, applicationId, submitted, e.Version, cancellationToken);
@@ -74,18 +74,18 @@ public sealed class RosterProjection : IProjection
             }
 
             // `version < @version`: a rebuild or a replayed batch never moves a row backwards.
-            await using var update = batch.Command(
+            await batch.ExecuteAsync(
                 $"""
                 UPDATE {batch.Tables[Table]}
                 SET status = COALESCE(@status, status), stage = CASE WHEN @keepStage = 1 THEN stage ELSE @stage END, version = @version
                 WHERE application_id = @id AND version < @version
                 """,
+                cancellationToken,
                 ("@status", move.Status?.ToString()),
                 ("@keepStage", move.KeepStage ? 1 : 0),
                 ("@stage", move.Stage?.ToString()),
                 ("@version", e.Version),
                 ("@id", applicationId));
-            await update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class RosterProjection : IProjection
     private static async Task InsertAsync(ProjectionBatch batch, string applicationId, ApplicationEvent.Submitted s, long version, CancellationToken cancellationToken)
     {
         var a = s.Applicant;
-        await using var insert = batch.Command(
+        await batch.ExecuteAsync(
             $"""
             INSERT INTO {batch.Tables[Table]} (application_id, committee_id, plan_year, region, series, speciality, level, status, stage,
                 affiliation, employer_name, name, gender, ethnicity, birth_month, education, graduated, major, current_title, current_speciality,
@@ -120,6 +120,7 @@ public sealed class RosterProjection : IProjection
                 @continuing, @residentId, @phone, @policies, @submittedOn, @version)
             ON CONFLICT (application_id) DO NOTHING
             """,
+            cancellationToken,
             ("@id", applicationId),
             ("@committee", s.CommitteeId),
             ("@year", s.PlanYear),
@@ -146,6 +147,5 @@ public sealed class RosterProjection : IProjection
             ("@policies", string.Join(",", s.PreferentialPolicies.Order())),
             ("@submittedOn", s.SubmittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             ("@version", version));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

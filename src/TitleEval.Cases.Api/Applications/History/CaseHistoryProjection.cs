@@ -46,14 +46,15 @@ public sealed class CaseHistoryProjection : IProjection
     {
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
-            var metadata = EventSerialization.Metadata(e);
-            await using var insert = batch.Command(
+            var metadata = batch.Metadata(e);
+            await batch.ExecuteAsync(
                 $"""
                 INSERT INTO {batch.Tables[Table]} (row_id, application_id, version, global_position, event_type, recorded_at, occurred_at,
                     actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details)
                 VALUES (@row, @application, @version, @position, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @details)
                 ON CONFLICT (row_id) DO NOTHING
                 """,
+                cancellationToken,
                 ("@row", $"{e.Stream}:{e.Version}"),
                 ("@application", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
                 ("@version", e.Version),
@@ -68,7 +69,6 @@ public sealed class CaseHistoryProjection : IProjection
                 ("@client", metadata?.ClientId),
                 ("@correlation", metadata?.CorrelationId),
                 ("@details", Details(e)));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

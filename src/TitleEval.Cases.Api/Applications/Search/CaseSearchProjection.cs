@@ -65,17 +65,16 @@ public sealed class CaseSearchProjection : IProjection
     {
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
-            if (EventSerialization.Deserialize(e) is not ApplicationEvent @event)
+            if (batch.Event(e) is not ApplicationEvent @event)
             {
                 continue;
             }
 
             var id = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
             var recordedAt = e.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
-            await using var command = @event is Submitted s
-                ? Insert(batch, id, s, e, recordedAt)
-                : Update(batch, id, Changes(@event), e, recordedAt);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await (@event is Submitted s
+                ? Insert(batch, id, s, e, recordedAt, cancellationToken)
+                : Update(batch, id, Changes(@event), e, recordedAt, cancellationToken));
         }
     }
 
@@ -106,8 +105,8 @@ public sealed class CaseSearchProjection : IProjection
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static System.Data.Common.DbCommand Insert(ProjectionBatch batch, string id, Submitted s, RecordedEvent e, string recordedAt) =>
-        batch.Command(
+    private static Task Insert(ProjectionBatch batch, string id, Submitted s, RecordedEvent e, string recordedAt, CancellationToken cancellationToken) =>
+        batch.ExecuteAsync(
             $"""
             INSERT INTO {batch.Tables[Table]} (application_id, person_key, applicant_name, employer_code, employer_name, series, speciality, level,
                 channel, committee_id, plan_id, plan_year, status, stage, submitted_on, last_position, last_version, updated_at)
@@ -115,6 +114,7 @@ public sealed class CaseSearchProjection : IProjection
                 @channel, @committee, @plan, @year, @status, @stage, @submitted, @position, @version, @updated)
             ON CONFLICT (application_id) DO NOTHING
             """,
+            cancellationToken,
             ("@id", id),
             ("@person", s.PersonKey),
             ("@name", s.Applicant.Name),
@@ -135,17 +135,18 @@ public sealed class CaseSearchProjection : IProjection
             ("@updated", recordedAt));
 
     /// <summary>Only a later version moves the row, so applying an event again (or out of order) changes nothing.</summary>
-    private static System.Data.Common.DbCommand Update(ProjectionBatch batch, string id, IReadOnlyList<(string Column, object? Value)> changes, RecordedEvent e, string recordedAt)
+    private static Task Update(ProjectionBatch batch, string id, IReadOnlyList<(string Column, object? Value)> changes, RecordedEvent e, string recordedAt, CancellationToken cancellationToken)
     {
         var set = string.Concat(changes.Select((c, i) => $"{c.Column} = @c{i}, "));
         var parameters = changes.Select((c, i) => ($"@c{i}", c.Value))
             .Concat([("@id", (object?)id), ("@position", e.GlobalPosition), ("@version", e.Version), ("@updated", recordedAt)])
             .ToArray();
-        return batch.Command(
+        return batch.ExecuteAsync(
             $"""
             UPDATE {batch.Tables[Table]} SET {set}last_position = @position, last_version = @version, updated_at = @updated
             WHERE application_id = @id AND last_version < @version
             """,
+            cancellationToken,
             parameters);
     }
 }
