@@ -48,6 +48,17 @@ public sealed partial class ProjectionHost(
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> ensured = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> rebuildTicks = new();
+
+    /// <summary>
+    /// Where rebuild time went since the process started, by section (the log read with checkpoints and commit,
+    /// parsing, each projection's own work, sending queued writes, building indexes at the switch): the benchmark prints it.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> RebuildSections =>
+        rebuildTicks.ToDictionary(p => p.Key, p => System.Diagnostics.Stopwatch.GetElapsedTime(0, p.Value));
+
+    private void Count(string section, long ticks) => rebuildTicks.AddOrUpdate(section, ticks, (_, sum) => sum + ticks);
+
     public IReadOnlyList<IProjection> Projections { get; } = projections.ToArray();
 
     public IProjection? Find(string name) => Projections.FirstOrDefault(p => p.Name == name);
@@ -157,11 +168,14 @@ public sealed partial class ProjectionHost(
         var total = 0;
         for (var turn = 0; turn < BatchesPerTurn; turn++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var handled = 0L;
             var applied = await store.ApplyNextBatchAsync(
                 subscriptions,
                 options.Value.RebuildBatchSize,
                 async (events, checkpoints, transaction, ct) =>
                 {
+                    var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                     await using var writer = new ProjectionWriter(transaction);
                     for (var i = 0; i < building.Count; i++)
                     {
@@ -169,15 +183,26 @@ public sealed partial class ProjectionHost(
                         var mine = after < events[0].GlobalPosition ? events : events.Where(e => e.GlobalPosition > after).ToArray();
                         if (mine.Count > 0)
                         {
+                            var projectionStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                            var parsedBefore = writer.ParseTicks;
+                            var flushedBefore = writer.FlushTicks;
                             await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
+                            Count(
+                                $"apply {building[i].Projection.Name}",
+                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore));
                         }
                     }
 
                     await writer.FlushAsync(ct);
+                    Count("parse events", writer.ParseTicks);
+                    Count("send queued writes", writer.FlushTicks);
+                    handled = System.Diagnostics.Stopwatch.GetTimestamp() - handlerStarted;
                 },
                 cancellationToken);
+            Count("read log + checkpoints + commit", System.Diagnostics.Stopwatch.GetTimestamp() - started - handled);
             if (applied == 0)
             {
+                var switching = System.Diagnostics.Stopwatch.GetTimestamp();
                 foreach (var (projection, generation) in building)
                 {
                     if (await generations.SwitchAsync(projection, generation, cancellationToken))
@@ -186,6 +211,7 @@ public sealed partial class ProjectionHost(
                     }
                 }
 
+                Count("switch (build deferred indexes)", System.Diagnostics.Stopwatch.GetTimestamp() - switching);
                 break;
             }
 

@@ -23,12 +23,20 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
 
     public SubscriberTransaction Transaction { get; } = transaction;
 
+    /// <summary>Stopwatch ticks spent parsing events and metadata (counted once per event, by whichever projection asked first).</summary>
+    public long ParseTicks { get; private set; }
+
+    /// <summary>Stopwatch ticks spent sending queued writes.</summary>
+    public long FlushTicks { get; private set; }
+
     public object Event(RecordedEvent e)
     {
         if (!events.TryGetValue(e, out var parsed))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             parsed = EventSerialization.Deserialize(e);
             events[e] = parsed;
+            ParseTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
 
         return parsed;
@@ -39,8 +47,10 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
     {
         if (!metadata.TryGetValue(e, out var parsed))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             parsed = EventSerialization.Metadata(e);
             metadata[e] = parsed;
+            ParseTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
 
         return parsed;
@@ -80,10 +90,13 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
         if (queued is { BatchCommands.Count: > 0 } batch)
         {
             queued = null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using (batch)
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            FlushTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
     }
 

@@ -58,17 +58,50 @@ public sealed class RosterProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
+        // A case's moves in one batch are folded into one update (the last status, the last stage set, the last
+        // version), so a rebuild writes a statement per case and batch rather than one per event.
+        var cases = new Dictionary<string, Folded>();
+        var order = new List<string>();
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
-            var applicationId = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
             var @event = (ApplicationEvent)batch.Event(e);
+            if (!cases.TryGetValue(e.Stream.Id, out var folded))
+            {
+                cases[e.Stream.Id] = folded = new Folded();
+                order.Add(e.Stream.Id);
+            }
+
             if (@event is ApplicationEvent.Submitted submitted)
             {
-                await InsertAsync(batch, applicationId, submitted, e.Version, cancellationToken);
+                folded.Submitted ??= (submitted, e.Version);
                 continue;
             }
 
             if (Move(@event) is not { } move)
+            {
+                continue;
+            }
+
+            folded.Status = move.Status ?? folded.Status;
+            if (!move.KeepStage)
+            {
+                folded.SetsStage = true;
+                folded.Stage = move.Stage;
+            }
+
+            folded.Version = e.Version;
+        }
+
+        foreach (var key in order)
+        {
+            var folded = cases[key];
+            var applicationId = Guid.ParseExact(key, "N").ToString("D");
+            if (folded.Submitted is var (submitted, version))
+            {
+                await InsertAsync(batch, applicationId, submitted, version, cancellationToken);
+            }
+
+            if (folded.Version is not { } last)
             {
                 continue;
             }
@@ -81,15 +114,28 @@ public sealed class RosterProjection : IProjection
                 WHERE application_id = @id AND version < @version
                 """,
                 cancellationToken,
-                ("@status", move.Status?.ToString()),
-                ("@keepStage", move.KeepStage ? 1 : 0),
-                ("@stage", move.Stage?.ToString()),
-                ("@version", e.Version),
+                ("@status", folded.Status?.ToString()),
+                ("@keepStage", folded.SetsStage ? 0 : 1),
+                ("@stage", folded.Stage?.ToString()),
+                ("@version", last),
                 ("@id", applicationId));
         }
     }
 
-    /// <summary>The status and pending review stage an event leaves the case in — the same steps as the decider's Evolve.</summary>
+    /// <summary>One case's events of a batch: its submission, if there, then the folded moves.</summary>
+    private sealed class Folded
+    {
+        public (ApplicationEvent.Submitted Event, long Version)? Submitted { get; set; }
+
+        public ApplicationStatus? Status { get; set; }
+
+        public bool SetsStage { get; set; }
+
+        public ReviewStage? Stage { get; set; }
+
+        public long? Version { get; set; }
+    }
+
     private static (ApplicationStatus? Status, ReviewStage? Stage, bool KeepStage)? Move(ApplicationEvent @event) => @event switch
     {
         ApplicationEvent.StageReviewPassed { Stage: ReviewStage.CommitteeOffice } => (ApplicationStatus.Accepted, null, false),

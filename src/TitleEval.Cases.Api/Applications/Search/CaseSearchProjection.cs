@@ -63,6 +63,10 @@ public sealed class CaseSearchProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
+        // A case's events in one batch are folded into at most one insert and one update: a rebuild's batch holds
+        // most of a case's life, and one statement per event was most of this projection's cost.
+        var cases = new Dictionary<string, Folded>();
+        var order = new List<string>();
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
             if (batch.Event(e) is not ApplicationEvent @event)
@@ -70,12 +74,60 @@ public sealed class CaseSearchProjection : IProjection
                 continue;
             }
 
-            var id = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
-            var recordedAt = e.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
-            await (@event is Submitted s
-                ? Insert(batch, id, s, e, recordedAt, cancellationToken)
-                : Update(batch, id, Changes(@event), e, recordedAt, cancellationToken));
+            var id = e.Stream.Id;
+            if (!cases.TryGetValue(id, out var folded))
+            {
+                cases[id] = folded = new Folded();
+                order.Add(id);
+            }
+
+            if (@event is Submitted s && folded.Submitted is null && folded.Last is null)
+            {
+                folded.Submitted = (s, e);
+                continue;
+            }
+
+            foreach (var (column, value) in Changes(@event))
+            {
+                if (!folded.Changes.ContainsKey(column))
+                {
+                    folded.Columns.Add(column);
+                }
+
+                folded.Changes[column] = value;
+            }
+
+            folded.Last = e;
         }
+
+        foreach (var key in order)
+        {
+            var folded = cases[key];
+            var id = Guid.ParseExact(key, "N").ToString("D");
+            if (folded.Submitted is var (s, submittedEvent))
+            {
+                await Insert(batch, id, s, submittedEvent, Recorded(submittedEvent), cancellationToken);
+            }
+
+            if (folded.Last is { } last)
+            {
+                await Update(batch, id, folded.Columns.Select(c => (c, folded.Changes[c])).ToArray(), last, Recorded(last), cancellationToken);
+            }
+        }
+    }
+
+    private static string Recorded(RecordedEvent e) => e.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>One case's events of a batch: its submission, if there, then the columns the later events set (the last value wins) and the last of them.</summary>
+    private sealed class Folded
+    {
+        public (Submitted Event, RecordedEvent Recorded)? Submitted { get; set; }
+
+        public List<string> Columns { get; } = [];
+
+        public Dictionary<string, object?> Changes { get; } = new(StringComparer.Ordinal);
+
+        public RecordedEvent? Last { get; set; }
     }
 
     /// <summary>
