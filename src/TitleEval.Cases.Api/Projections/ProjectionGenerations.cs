@@ -83,7 +83,15 @@ public sealed class ProjectionGenerations(IEventStore store)
                 continue;
             }
 
-            await ExecuteAsync(connection, ddl, cancellationToken);
+            try
+            {
+                await ExecuteAsync(connection, ddl, cancellationToken);
+            }
+            catch (DbException exception) when (exception.SqlState is "23505" or "42P07")
+            {
+                // PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator (another instance switching the
+                // same generation): the object it created is the one asked for.
+            }
         }
     }
 

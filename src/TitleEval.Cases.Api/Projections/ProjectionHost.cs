@@ -50,6 +50,8 @@ public sealed partial class ProjectionHost(
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> rebuildTicks = new();
 
+    private readonly SemaphoreSlim rebuildGate = new(1, 1);
+
     /// <summary>
     /// Where rebuild time went since the process started, by section (the log read with checkpoints and commit,
     /// parsing, each projection's own work, sending queued writes, building indexes at the switch): the benchmark prints it.
@@ -148,6 +150,20 @@ public sealed partial class ProjectionHost(
     /// A generation that has caught up serves queries from then on.
     /// </summary>
     private async Task<bool> RebuildOnceAsync(CancellationToken cancellationToken)
+    {
+        // The background loop and a caller of CatchUpAsync would only queue behind each other on the checkpoints.
+        await rebuildGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RebuildTurnAsync(cancellationToken);
+        }
+        finally
+        {
+            rebuildGate.Release();
+        }
+    }
+
+    private async Task<bool> RebuildTurnAsync(CancellationToken cancellationToken)
     {
         var building = new List<(IProjection Projection, int Generation)>();
         foreach (var projection in Projections)
