@@ -154,8 +154,9 @@ internal static class ReadSideBenchmark
         var random = new Random(11);
         var ids = submitted.Select(s => s.ApplicationId.ToString()).ToArray();
         var residents = submitted.Select(s => s.Applicant.ResidentId).ToArray();
-        var rosterRows = ((JsonArray)JsonNode.Parse(await http.GetStringAsync("/api/v1/rosters?planYear=2026"))!["rows"]!).Count;
-        var queries = new (string Name, Func<string> Path, int Requests, double TargetMs)[]
+        // --requests 0 leaves the queries out (a 1,000,000-event roster is not what the query targets are about).
+        var rosterRows = requests == 0 ? 0 : ((JsonArray)JsonNode.Parse(await http.GetStringAsync("/api/v1/rosters?planYear=2026"))!["rows"]!).Count;
+        var queries = requests == 0 ? [] : new (string Name, Func<string> Path, int Requests, double TargetMs)[]
         {
             ("case history", () => $"/api/v1/applications/{ids[random.Next(ids.Length)]}/history", requests, 20),
             ("search by residentId", () => $"/api/v1/applications?residentId={residents[random.Next(residents.Length)]}", requests, 10),
