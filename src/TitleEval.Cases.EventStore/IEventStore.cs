@@ -40,6 +40,12 @@ public interface IEventWriter
 /// <summary>The handler of one batch of a catch-up subscription; it writes its read-model rows through <paramref name="transaction"/>.</summary>
 public delegate Task SubscriptionBatchHandler(IReadOnlyList<RecordedEvent> events, SubscriberTransaction transaction, CancellationToken cancellationToken);
 
+/// <summary>
+/// The handler of one batch shared by several subscriptions: <paramref name="checkpoints"/>[i] is where subscription i
+/// stood, so it applies only the events after it; all write through <paramref name="transaction"/>.
+/// </summary>
+public delegate Task SharedBatchHandler(IReadOnlyList<RecordedEvent> events, IReadOnlyList<long> checkpoints, SubscriberTransaction transaction, CancellationToken cancellationToken);
+
 public interface IEventStore : IEventReader, IEventWriter
 {
     /// <summary>"sqlite" or "messagedb".</summary>
@@ -62,6 +68,15 @@ public interface IEventStore : IEventReader, IEventWriter
     /// subscription are serialised on the checkpoint row. Returns the number of events applied (0 when caught up).
     /// </summary>
     Task<int> ApplyNextBatchAsync(string subscription, int batchSize, SubscriptionBatchHandler handler, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="ApplyNextBatchAsync(string, int, SubscriptionBatchHandler, CancellationToken)"/> for several
+    /// subscriptions at once — one read of the log feeding all of them (a rebuild of every projection): reads the next
+    /// batch after the lowest of their checkpoints and, in one transaction, lets <paramref name="handler"/> write and
+    /// moves every checkpoint to the batch's end (a checkpoint already past it stays). Returns the number of events
+    /// read (0 when every subscription has caught up).
+    /// </summary>
+    Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default);
 
     /// <summary>An open connection to the store's database, for queries over read models that subscribers wrote (the caller disposes it).</summary>
     Task<DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default);

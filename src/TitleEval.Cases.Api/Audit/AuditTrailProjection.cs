@@ -56,14 +56,15 @@ public sealed class AuditTrailProjection : IProjection
     {
         foreach (var e in events)
         {
-            var metadata = MetadataOf(e);
-            await using var insert = batch.Command(
+            var metadata = MetadataOf(e, batch);
+            await batch.ExecuteAsync(
                 $"""
                 INSERT INTO {batch.Tables[Table]} (global_position, stream, application_id, event_type, occurred_at, recorded_at,
                     actor_id, actor_role, actor_organisation, client_id, reason, correlation_id, causation_id)
                 VALUES (@position, @stream, @application, @type, @occurred, @recorded, @actor, @role, @organisation, @client, @reason, @correlation, @causation)
                 ON CONFLICT (global_position) DO NOTHING
                 """,
+                cancellationToken,
                 ("@position", e.GlobalPosition),
                 ("@stream", e.Stream.ToString()),
                 ("@application", ApplicationOf(e)?.ToString("D")),
@@ -77,7 +78,6 @@ public sealed class AuditTrailProjection : IProjection
                 ("@reason", metadata?.Reason),
                 ("@correlation", metadata?.CorrelationId),
                 ("@causation", metadata?.CausationId));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -85,11 +85,11 @@ public sealed class AuditTrailProjection : IProjection
     public static string Instant(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>An event without readable metadata is kept with empty actor columns: that gap is itself something an inspector must see.</summary>
-    private static EventMetadata? MetadataOf(RecordedEvent e)
+    private static EventMetadata? MetadataOf(RecordedEvent e, ProjectionBatch batch)
     {
         try
         {
-            return EventSerialization.Metadata(e);
+            return batch.Metadata(e);
         }
         catch (JsonException)
         {

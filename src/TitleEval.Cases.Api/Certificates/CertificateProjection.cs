@@ -47,26 +47,29 @@ public sealed class CertificateProjection : IProjection
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
             var applicationId = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
-            await using var command = EventSerialization.Deserialize(e) switch
+            var write = batch.Event(e) switch
             {
-                ApplicationEvent.Submitted s => batch.Command(
+                ApplicationEvent.Submitted s => batch.ExecuteAsync(
                     $"INSERT INTO {batch.Tables[Holders]} (application_id, holder_masked, speciality) VALUES (@id, @holder, @speciality) ON CONFLICT (application_id) DO NOTHING",
+                    cancellationToken,
                     ("@id", applicationId), ("@holder", MaskName(s.Applicant.Name)), ("@speciality", s.Speciality)),
-                ApplicationEvent.CertificateIssued c => batch.Command(
+                ApplicationEvent.CertificateIssued c => batch.ExecuteAsync(
                     $"""
                     INSERT INTO {batch.Tables[Table]} (certificate_number, application_id, holder_masked, title, series, speciality, level, issued_on, revoked_on)
                     SELECT @number, application_id, holder_masked, @title, @series, speciality, @level, @on, NULL FROM {batch.Tables[Holders]} WHERE application_id = @id
                     ON CONFLICT (certificate_number) DO NOTHING
                     """,
+                    cancellationToken,
                     ("@number", c.CertificateNumber), ("@title", c.Title), ("@series", c.Series), ("@level", c.Level.ToString()), ("@on", Date(c.On)), ("@id", applicationId)),
-                ApplicationEvent.RevokedForFraud r => batch.Command(
+                ApplicationEvent.RevokedForFraud r => batch.ExecuteAsync(
                     $"UPDATE {batch.Tables[Table]} SET revoked_on = @on WHERE application_id = @id",
+                    cancellationToken,
                     ("@on", Date(r.On)), ("@id", applicationId)),
                 _ => null,
             };
-            if (command is not null)
+            if (write is not null)
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await write;
             }
         }
     }

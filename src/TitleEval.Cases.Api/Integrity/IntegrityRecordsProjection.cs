@@ -61,28 +61,26 @@ public sealed class IntegrityRecordsProjection : IProjection
                 var residentId = JsonNode.Parse(e.Data)?["applicant"]?["residentId"]?.GetValue<string>();
                 if (residentId is not null)
                 {
-                    await using var insert = batch.Command(
+                    await batch.ExecuteAsync(
                         $"INSERT INTO {batch.Tables[Applicants]} (application_id, resident_id_masked) VALUES (@id, @masked) ON CONFLICT (application_id) DO NOTHING",
+                        cancellationToken,
                         ("@id", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
                         ("@masked", ResidentId.Mask(residentId)));
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
             else if (e.Stream.Category == "integrity")
             {
-                switch (EventSerialization.Deserialize(e))
+                switch (batch.Event(e))
                 {
                     case IntegrityEvent.Recorded recorded:
                         await InsertAsync(e, recorded, batch, cancellationToken);
                         break;
                     case IntegrityEvent.Expired expired:
-                        await using (var update = batch.Command(
+                        await batch.ExecuteAsync(
                             $"UPDATE {batch.Tables[Records]} SET expired = 1, expired_on = @on WHERE record_id = @id",
+                            cancellationToken,
                             ("@id", expired.RecordId.ToString("D")),
-                            ("@on", Iso(expired.On))))
-                        {
-                            await update.ExecuteNonQueryAsync(cancellationToken);
-                        }
+                            ("@on", Iso(expired.On)));
 
                         break;
                 }
@@ -97,19 +95,20 @@ public sealed class IntegrityRecordsProjection : IProjection
         string? masked = null;
         if (r.ApplicationId is { } applicationId)
         {
-            await using var find = batch.Command(
+            masked = await batch.ScalarAsync(
                 $"SELECT resident_id_masked FROM {batch.Tables[Applicants]} WHERE application_id = @id",
-                ("@id", applicationId.ToString("D")));
-            masked = await find.ExecuteScalarAsync(cancellationToken) as string;
+                cancellationToken,
+                ("@id", applicationId.ToString("D"))) as string;
         }
 
-        await using var insert = batch.Command(
+        await batch.ExecuteAsync(
             $"""
             INSERT INTO {batch.Tables[Records]} (record_id, global_position, subject_kind, subject_key, subject_name, resident_id_masked, misconduct, sanction,
                 decision_reference, application_id, recorded_on, expires_on, expired, expired_on)
             VALUES (@id, @position, @kind, @key, @name, @masked, @misconduct, @sanction, @decision, @application, @recorded, @expires, 0, NULL)
             ON CONFLICT (record_id) DO NOTHING
             """,
+            cancellationToken,
             ("@id", r.RecordId.ToString("D")),
             ("@position", e.GlobalPosition),
             ("@kind", r.SubjectKind),
@@ -122,7 +121,6 @@ public sealed class IntegrityRecordsProjection : IProjection
             ("@application", r.ApplicationId?.ToString("D")),
             ("@recorded", Iso(r.RecordedOn)),
             ("@expires", Iso(r.ExpiresOn)));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string Bare(string table) => table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);

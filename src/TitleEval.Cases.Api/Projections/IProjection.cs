@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TitleEval.Cases.Api.Applications.Common;
 using TitleEval.Cases.EventStore;
 
 namespace TitleEval.Cases.Api.Projections;
@@ -20,6 +21,13 @@ public interface IProjection
     IEnumerable<string> CreateTables(ProjectionTables tables);
 
     Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True (the default) lets a rebuild create the plain <c>CREATE INDEX</c> statements of <see cref="CreateTables"/>
+    /// only after its load. A projection whose batches look rows up through such an index answers false, or every
+    /// lookup during the rebuild would scan the table.
+    /// </summary>
+    bool DeferIndexesDuringRebuild => true;
 }
 
 /// <summary>The table names of one generation of a projection, qualified for the engine.</summary>
@@ -30,15 +38,36 @@ public sealed class ProjectionTables(IEventStore store, int generation)
     public string this[string table] => store.Table($"{table}_g{Generation}");
 }
 
-/// <summary>One batch being applied: the transaction to write through and the generation's table names.</summary>
-public sealed class ProjectionBatch(SubscriberTransaction transaction, ProjectionTables tables)
+/// <summary>
+/// One projection's view of a batch being applied: the transaction to write through (shared with the other projections
+/// applying the same events, see <see cref="ProjectionWriter"/>) and the generation's table names.
+/// </summary>
+public sealed class ProjectionBatch
 {
-    public SubscriberTransaction Transaction { get; } = transaction;
+    public ProjectionBatch(SubscriberTransaction transaction, ProjectionTables tables)
+        : this(new ProjectionWriter(transaction), tables)
+    {
+    }
 
-    public ProjectionTables Tables { get; } = tables;
+    public ProjectionBatch(ProjectionWriter writer, ProjectionTables tables)
+    {
+        Writer = writer;
+        Tables = tables;
+    }
 
+    public ProjectionWriter Writer { get; }
+
+    public SubscriberTransaction Transaction => Writer.Transaction;
+
+    public ProjectionTables Tables { get; }
+
+    /// <summary>
+    /// A new command in the batch's transaction, for reads and for writes whose result the caller needs. Writes queued by
+    /// <see cref="ExecuteAsync"/> are sent first, so the command sees them.
+    /// </summary>
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
+        Writer.Flush();
         var command = Transaction.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
@@ -47,4 +76,26 @@ public sealed class ProjectionBatch(SubscriberTransaction transaction, Projectio
 
         return command;
     }
+
+    /// <summary>
+    /// A write whose row count nobody reads: the fast path. On SQLite the statement is prepared once per batch and reused;
+    /// on PostgreSQL writes are queued and sent many to a round trip, in order, before any read and before the checkpoint.
+    /// </summary>
+    public Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        Writer.ExecuteAsync(sql, parameters, cancellationToken);
+
+    /// <summary>A single value read in the batch's transaction, after the queued writes.</summary>
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await Writer.FlushAsync(cancellationToken);
+        await using var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>The domain event of <paramref name="e"/>, parsed once per batch however many projections ask.</summary>
+    public object Event(RecordedEvent e) => Writer.Event(e);
+
+    /// <summary>The metadata of <paramref name="e"/>, parsed once per batch however many projections ask.</summary>
+    public EventMetadata? Metadata(RecordedEvent e) => Writer.Metadata(e);
 }

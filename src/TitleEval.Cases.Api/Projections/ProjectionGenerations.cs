@@ -48,7 +48,7 @@ public sealed class ProjectionGenerations(IEventStore store)
         await CreateTablesAsync(connection, projection, generation.Active, cancellationToken);
         if (generation.Building is { } building)
         {
-            await CreateTablesAsync(connection, projection, building, cancellationToken);
+            await CreateTablesAsync(connection, projection, building, cancellationToken, deferIndexes: true);
         }
 
         return generation;
@@ -68,7 +68,7 @@ public sealed class ProjectionGenerations(IEventStore store)
         await ExecuteAsync(connection, $"UPDATE {Table} SET building = active + 1 WHERE name = @name AND building IS NULL", cancellationToken, ("@name", projection.Name));
         var generation = (await ReadAsync(connection, projection.Name, cancellationToken))!;
         await DropTablesAsync(connection, projection, generation.Building!.Value, cancellationToken);
-        await CreateTablesAsync(connection, projection, generation.Building!.Value, cancellationToken);
+        await CreateTablesAsync(connection, projection, generation.Building!.Value, cancellationToken, deferIndexes: true);
         return generation;
     }
 
@@ -76,6 +76,9 @@ public sealed class ProjectionGenerations(IEventStore store)
     public async Task<bool> SwitchAsync(IProjection projection, int building, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+
+        // The indexes left out during the load, built in one sort each before queries turn to this generation.
+        await CreateTablesAsync(connection, projection, building, cancellationToken);
         var switched = await ExecuteAsync(connection, $"UPDATE {Table} SET active = building, building = NULL WHERE name = @name AND building = @building", cancellationToken, ("@name", projection.Name), ("@building", building));
         if (switched == 1)
         {
@@ -86,11 +89,29 @@ public sealed class ProjectionGenerations(IEventStore store)
         return switched == 1;
     }
 
-    private async Task CreateTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken)
+    /// <summary>
+    /// With <paramref name="deferIndexes"/> (a generation being rebuilt, which nothing queries yet) the plain secondary
+    /// indexes are left out, so the load does not keep them sorted one row at a time (the audit trail has six);
+    /// <see cref="SwitchAsync"/> builds them after the load. Unique indexes stay: an upsert may rely on them.
+    /// </summary>
+    private async Task CreateTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken, bool deferIndexes = false)
     {
         foreach (var ddl in projection.CreateTables(new ProjectionTables(store, generation)))
         {
-            await ExecuteAsync(connection, ddl, cancellationToken);
+            if (deferIndexes && projection.DeferIndexesDuringRebuild && ddl.TrimStart().StartsWith("CREATE INDEX", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(connection, ddl, cancellationToken);
+            }
+            catch (DbException exception) when (exception.SqlState is "23505" or "42P07")
+            {
+                // PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator (another instance switching the
+                // same generation): the object it created is the one asked for.
+            }
         }
     }
 

@@ -11,6 +11,12 @@ public sealed class ProjectionOptions
 
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Events per transaction while generations are rebuilt: nothing reads them yet, so large transactions cost no
+    /// latency, and they spread the per-batch costs (checkpoints, commit) thinly.
+    /// </summary>
+    public int RebuildBatchSize { get; set; } = 10_000;
+
     /// <summary>How long to wait for appends by other processes before looking again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -41,6 +47,19 @@ public sealed partial class ProjectionHost(
     private const int BatchesPerTurn = 20;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> ensured = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> rebuildTicks = new();
+
+    private readonly SemaphoreSlim rebuildGate = new(1, 1);
+
+    /// <summary>
+    /// Where rebuild time went since the process started, by section (the log read with checkpoints and commit,
+    /// parsing, each projection's own work, sending queued writes, building indexes at the switch): the benchmark prints it.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> RebuildSections =>
+        rebuildTicks.ToDictionary(p => p.Key, p => System.Diagnostics.Stopwatch.GetElapsedTime(0, p.Value));
+
+    private void Count(string section, long ticks) => rebuildTicks.AddOrUpdate(section, ticks, (_, sum) => sum + ticks);
 
     public IReadOnlyList<IProjection> Projections { get; } = projections.ToArray();
 
@@ -101,13 +120,14 @@ public sealed partial class ProjectionHost(
         var worked = false;
         foreach (var projection in Projections)
         {
-            worked |= await RunOnceAsync(projection, cancellationToken);
+            worked |= await RunActiveAsync(projection, cancellationToken);
         }
 
+        worked |= await RebuildOnceAsync(cancellationToken);
         return worked;
     }
 
-    private async Task<bool> RunOnceAsync(IProjection projection, CancellationToken cancellationToken)
+    private async Task<ProjectionGeneration> GenerationAsync(IProjection projection, CancellationToken cancellationToken)
     {
         // Tables and the generation row are made once; after that only the row is read, to see a rebuild requested
         // by another process (whose tables that process created).
@@ -115,18 +135,106 @@ public sealed partial class ProjectionHost(
             ? known
             : await generations.EnsureAsync(projection, cancellationToken);
         ensured[projection.Name] = true;
-        var worked = await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
-        if (generation.Building is { } building)
+        return generation;
+    }
+
+    private async Task<bool> RunActiveAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        var generation = await GenerationAsync(projection, cancellationToken);
+        return await ApplyAsync(projection, generation.Active, cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// Every generation being rebuilt, fed from one read of the log: each batch of <see cref="ProjectionOptions.RebuildBatchSize"/>
+    /// events is read once, parsed once and applied by all of them in one transaction with all their checkpoints.
+    /// A generation that has caught up serves queries from then on.
+    /// </summary>
+    private async Task<bool> RebuildOnceAsync(CancellationToken cancellationToken)
+    {
+        // The background loop and a caller of CatchUpAsync would only queue behind each other on the checkpoints.
+        await rebuildGate.WaitAsync(cancellationToken);
+        try
         {
-            var applied = await ApplyAsync(projection, building, cancellationToken);
-            worked |= applied > 0;
-            if (applied == 0 && await generations.SwitchAsync(projection, building, cancellationToken))
+            return await RebuildTurnAsync(cancellationToken);
+        }
+        finally
+        {
+            rebuildGate.Release();
+        }
+    }
+
+    private async Task<bool> RebuildTurnAsync(CancellationToken cancellationToken)
+    {
+        var building = new List<(IProjection Projection, int Generation)>();
+        foreach (var projection in Projections)
+        {
+            if ((await GenerationAsync(projection, cancellationToken)).Building is { } generation)
             {
-                LogRebuilt(projection.Name, building);
+                building.Add((projection, generation));
             }
         }
 
-        return worked;
+        if (building.Count == 0)
+        {
+            return false;
+        }
+
+        var subscriptions = building.Select(b => ProjectionGeneration.Subscription(b.Projection.Name, b.Generation)).ToArray();
+        var tables = building.Select(b => new ProjectionTables(store, b.Generation)).ToArray();
+        var total = 0;
+        for (var turn = 0; turn < BatchesPerTurn; turn++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var handled = 0L;
+            var applied = await store.ApplyNextBatchAsync(
+                subscriptions,
+                options.Value.RebuildBatchSize,
+                async (events, checkpoints, transaction, ct) =>
+                {
+                    var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                    await using var writer = new ProjectionWriter(transaction);
+                    for (var i = 0; i < building.Count; i++)
+                    {
+                        var after = checkpoints[i];
+                        var mine = after < events[0].GlobalPosition ? events : events.Where(e => e.GlobalPosition > after).ToArray();
+                        if (mine.Count > 0)
+                        {
+                            var projectionStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                            var parsedBefore = writer.ParseTicks;
+                            var flushedBefore = writer.FlushTicks;
+                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
+                            Count(
+                                $"apply {building[i].Projection.Name}",
+                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore));
+                        }
+                    }
+
+                    await writer.FlushAsync(ct);
+                    Count("parse events", writer.ParseTicks);
+                    Count("send queued writes", writer.FlushTicks);
+                    handled = System.Diagnostics.Stopwatch.GetTimestamp() - handlerStarted;
+                },
+                cancellationToken);
+            Count("read log + checkpoints + commit", System.Diagnostics.Stopwatch.GetTimestamp() - started - handled);
+            if (applied == 0)
+            {
+                var switching = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (var (projection, generation) in building)
+                {
+                    if (await generations.SwitchAsync(projection, generation, cancellationToken))
+                    {
+                        LogRebuilt(projection.Name, generation);
+                    }
+                }
+
+                Count("switch (build deferred indexes)", System.Diagnostics.Stopwatch.GetTimestamp() - switching);
+                break;
+            }
+
+            total += applied;
+        }
+
+        return total > 0;
     }
 
     /// <summary>Runs until every projection has caught up with the log (for tests and the rebuild command).</summary>
@@ -157,19 +265,21 @@ public sealed partial class ProjectionHost(
     }
 
     /// <summary>
-    /// One loop per projection: a slow one (a rebuild, a heavy read model) does not hold the others back, and on
-    /// PostgreSQL their batches run side by side. On SQLite they take turns at the single writer.
+    /// One loop per projection's active generation: a slow one (a heavy read model) does not hold the others back, and
+    /// on PostgreSQL their batches run side by side. On SQLite they take turns at the single writer. One more loop
+    /// rebuilds every generation being rebuilt, from one read of the log.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Projections.Select(projection => FollowAsync(projection, stoppingToken)));
+        Task.WhenAll(Projections.Select(projection => FollowAsync(projection.Name, ct => RunActiveAsync(projection, ct), stoppingToken))
+            .Append(FollowAsync("rebuild", RebuildOnceAsync, stoppingToken)));
 
-    private async Task FollowAsync(IProjection projection, CancellationToken stoppingToken)
+    private async Task FollowAsync(string name, Func<CancellationToken, Task<bool>> runOnce, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!storeStatus.IsInitialized || !await RunOnceAsync(projection, stoppingToken))
+                if (!storeStatus.IsInitialized || !await runOnce(stoppingToken))
                 {
                     await store.WaitForNewEventsAsync(options.Value.PollInterval, stoppingToken);
                 }
@@ -181,7 +291,7 @@ public sealed partial class ProjectionHost(
             catch (Exception exception)
             {
                 // Nothing of the failed batch was kept: it is applied again from its checkpoint.
-                LogFailed(exception, projection.Name);
+                LogFailed(exception, name);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
@@ -204,7 +314,12 @@ public sealed partial class ProjectionHost(
             var applied = await store.ApplyNextBatchAsync(
                 subscription,
                 options.Value.BatchSize,
-                (events, transaction, ct) => projection.ApplyAsync(events, new ProjectionBatch(transaction, tables), ct),
+                async (events, transaction, ct) =>
+                {
+                    await using var writer = new ProjectionWriter(transaction);
+                    await projection.ApplyAsync(events, new ProjectionBatch(writer, tables), ct);
+                    await writer.FlushAsync(ct);
+                },
                 cancellationToken);
             if (applied == 0)
             {

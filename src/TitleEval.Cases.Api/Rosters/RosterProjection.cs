@@ -58,13 +58,22 @@ public sealed class RosterProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
+        // A case's moves in one batch are folded into one update (the last status, the last stage set, the last
+        // version), so a rebuild writes a statement per case and batch rather than one per event.
+        var cases = new Dictionary<string, Folded>();
+        var order = new List<string>();
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
-            var applicationId = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
-            var @event = (ApplicationEvent)EventSerialization.Deserialize(e);
+            var @event = (ApplicationEvent)batch.Event(e);
+            if (!cases.TryGetValue(e.Stream.Id, out var folded))
+            {
+                cases[e.Stream.Id] = folded = new Folded();
+                order.Add(e.Stream.Id);
+            }
+
             if (@event is ApplicationEvent.Submitted submitted)
             {
-                await InsertAsync(batch, applicationId, submitted, e.Version, cancellationToken);
+                folded.Submitted ??= (submitted, e.Version);
                 continue;
             }
 
@@ -73,23 +82,60 @@ public sealed class RosterProjection : IProjection
                 continue;
             }
 
+            folded.Status = move.Status ?? folded.Status;
+            if (!move.KeepStage)
+            {
+                folded.SetsStage = true;
+                folded.Stage = move.Stage;
+            }
+
+            folded.Version = e.Version;
+        }
+
+        foreach (var key in order)
+        {
+            var folded = cases[key];
+            var applicationId = Guid.ParseExact(key, "N").ToString("D");
+            if (folded.Submitted is var (submitted, version))
+            {
+                await InsertAsync(batch, applicationId, submitted, version, cancellationToken);
+            }
+
+            if (folded.Version is not { } last)
+            {
+                continue;
+            }
+
             // `version < @version`: a rebuild or a replayed batch never moves a row backwards.
-            await using var update = batch.Command(
+            await batch.ExecuteAsync(
                 $"""
                 UPDATE {batch.Tables[Table]}
                 SET status = COALESCE(@status, status), stage = CASE WHEN @keepStage = 1 THEN stage ELSE @stage END, version = @version
                 WHERE application_id = @id AND version < @version
                 """,
-                ("@status", move.Status?.ToString()),
-                ("@keepStage", move.KeepStage ? 1 : 0),
-                ("@stage", move.Stage?.ToString()),
-                ("@version", e.Version),
+                cancellationToken,
+                ("@status", folded.Status?.ToString()),
+                ("@keepStage", folded.SetsStage ? 0 : 1),
+                ("@stage", folded.Stage?.ToString()),
+                ("@version", last),
                 ("@id", applicationId));
-            await update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    /// <summary>The status and pending review stage an event leaves the case in — the same steps as the decider's Evolve.</summary>
+    /// <summary>One case's events of a batch: its submission, if there, then the folded moves.</summary>
+    private sealed class Folded
+    {
+        public (ApplicationEvent.Submitted Event, long Version)? Submitted { get; set; }
+
+        public ApplicationStatus? Status { get; set; }
+
+        public bool SetsStage { get; set; }
+
+        public ReviewStage? Stage { get; set; }
+
+        public long? Version { get; set; }
+    }
+
     private static (ApplicationStatus? Status, ReviewStage? Stage, bool KeepStage)? Move(ApplicationEvent @event) => @event switch
     {
         ApplicationEvent.StageReviewPassed { Stage: ReviewStage.CommitteeOffice } => (ApplicationStatus.Accepted, null, false),
@@ -110,7 +156,7 @@ public sealed class RosterProjection : IProjection
     private static async Task InsertAsync(ProjectionBatch batch, string applicationId, ApplicationEvent.Submitted s, long version, CancellationToken cancellationToken)
     {
         var a = s.Applicant;
-        await using var insert = batch.Command(
+        await batch.ExecuteAsync(
             $"""
             INSERT INTO {batch.Tables[Table]} (application_id, committee_id, plan_year, region, series, speciality, level, status, stage,
                 affiliation, employer_name, name, gender, ethnicity, birth_month, education, graduated, major, current_title, current_speciality,
@@ -120,6 +166,7 @@ public sealed class RosterProjection : IProjection
                 @continuing, @residentId, @phone, @policies, @submittedOn, @version)
             ON CONFLICT (application_id) DO NOTHING
             """,
+            cancellationToken,
             ("@id", applicationId),
             ("@committee", s.CommitteeId),
             ("@year", s.PlanYear),
@@ -146,6 +193,5 @@ public sealed class RosterProjection : IProjection
             ("@policies", string.Join(",", s.PreferentialPolicies.Order())),
             ("@submittedOn", s.SubmittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             ("@version", version));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -435,6 +435,61 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         });
     }
 
+    public Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions.Count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return Guard(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Rows locked in name order, so two callers with overlapping sets never wait on each other in a cycle.
+            var names = subscriptions.ToArray();
+            var checkpoints = new long[names.Length];
+            await using (var claim = new NpgsqlBatch(connection, transaction))
+            {
+                var insert = new NpgsqlBatchCommand("INSERT INTO titleeval.subscription_checkpoints (name, position) SELECT unnest($1::text[]), 0 ON CONFLICT (name) DO NOTHING");
+                insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+                var select = new NpgsqlBatchCommand("SELECT name, position FROM titleeval.subscription_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE");
+                select.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+                claim.BatchCommands.Add(insert);
+                claim.BatchCommands.Add(select);
+                await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    checkpoints[Array.IndexOf(names, reader.GetString(0))] = reader.GetInt64(1);
+                }
+            }
+
+            IReadOnlyList<RecordedEvent> events;
+            await using (var next = new NpgsqlCommand($"SELECT {SelectColumns} FROM message_store.messages WHERE global_position > $1 ORDER BY global_position LIMIT $2", connection, transaction))
+            {
+                next.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoints.Min() });
+                next.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batchSize });
+                events = await ReadEventsAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (events.Count == 0)
+            {
+                return 0;
+            }
+
+            await handler(events, checkpoints, new SubscriberTransaction(connection, transaction, Engine), cancellationToken).ConfigureAwait(false);
+
+            await using (var save = new NpgsqlCommand("UPDATE titleeval.subscription_checkpoints SET position = greatest(position, $2), updated_at = now() WHERE name = ANY($1)", connection, transaction))
+            {
+                save.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+                save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events[^1].GlobalPosition });
+                await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return events.Count;
+        });
+    }
+
     public Task<System.Data.Common.DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default) =>
         Guard(async () => (System.Data.Common.DbConnection)await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
 

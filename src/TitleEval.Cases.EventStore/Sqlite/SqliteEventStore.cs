@@ -246,6 +246,81 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions.Count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return await WithWriterAsync(
+            async (connection, _, ct) =>
+            {
+                await SetSynchronousAsync(connection, "NORMAL", ct).ConfigureAwait(false);
+                try
+                {
+                    return await ApplySharedBatchAsync(connection, subscriptions, batchSize, handler, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await SetSynchronousAsync(connection, synchronous, CancellationToken.None).ConfigureAwait(false);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ApplySharedBatchAsync(SqliteConnection connection, IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken ct)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var checkpoints = new long[subscriptions.Count];
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT position FROM subscription_checkpoints WHERE name = $name";
+            var name = read.Parameters.Add("$name", SqliteType.Text);
+            for (var i = 0; i < subscriptions.Count; i++)
+            {
+                name.Value = subscriptions[i];
+                checkpoints[i] = (long?)await read.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? 0;
+            }
+        }
+
+        IReadOnlyList<RecordedEvent> events;
+        await using (var next = connection.CreateCommand())
+        {
+            next.Transaction = transaction;
+            next.CommandText = $"SELECT {SelectColumns} FROM events WHERE global_position > $after ORDER BY global_position LIMIT $max";
+            next.Parameters.AddWithValue("$after", checkpoints.Min());
+            next.Parameters.AddWithValue("$max", batchSize);
+            events = await ReadEventsAsync(next, ct).ConfigureAwait(false);
+        }
+
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await handler(events, checkpoints, new SubscriberTransaction(connection, transaction, Engine), ct).ConfigureAwait(false);
+
+        await using (var save = connection.CreateCommand())
+        {
+            save.Transaction = transaction;
+            save.CommandText = """
+                INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES ($name, $position, $at)
+                ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at
+                """;
+            var name = save.Parameters.Add("$name", SqliteType.Text);
+            save.Parameters.AddWithValue("$position", events[^1].GlobalPosition);
+            save.Parameters.AddWithValue("$at", time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+            foreach (var subscription in subscriptions)
+            {
+                name.Value = subscription;
+                await save.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return events.Count;
+    }
+
     private static async Task SetSynchronousAsync(SqliteConnection connection, string level, CancellationToken cancellationToken)
     {
         await using var pragma = connection.CreateCommand();

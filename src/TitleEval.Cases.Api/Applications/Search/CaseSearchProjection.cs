@@ -63,20 +63,71 @@ public sealed class CaseSearchProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
+        // A case's events in one batch are folded into at most one insert and one update: a rebuild's batch holds
+        // most of a case's life, and one statement per event was most of this projection's cost.
+        var cases = new Dictionary<string, Folded>();
+        var order = new List<string>();
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
-            if (EventSerialization.Deserialize(e) is not ApplicationEvent @event)
+            if (batch.Event(e) is not ApplicationEvent @event)
             {
                 continue;
             }
 
-            var id = Guid.ParseExact(e.Stream.Id, "N").ToString("D");
-            var recordedAt = e.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
-            await using var command = @event is Submitted s
-                ? Insert(batch, id, s, e, recordedAt)
-                : Update(batch, id, Changes(@event), e, recordedAt);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var id = e.Stream.Id;
+            if (!cases.TryGetValue(id, out var folded))
+            {
+                cases[id] = folded = new Folded();
+                order.Add(id);
+            }
+
+            if (@event is Submitted s && folded.Submitted is null && folded.Last is null)
+            {
+                folded.Submitted = (s, e);
+                continue;
+            }
+
+            foreach (var (column, value) in Changes(@event))
+            {
+                if (!folded.Changes.ContainsKey(column))
+                {
+                    folded.Columns.Add(column);
+                }
+
+                folded.Changes[column] = value;
+            }
+
+            folded.Last = e;
         }
+
+        foreach (var key in order)
+        {
+            var folded = cases[key];
+            var id = Guid.ParseExact(key, "N").ToString("D");
+            if (folded.Submitted is var (s, submittedEvent))
+            {
+                await Insert(batch, id, s, submittedEvent, Recorded(submittedEvent), cancellationToken);
+            }
+
+            if (folded.Last is { } last)
+            {
+                await Update(batch, id, folded.Columns.Select(c => (c, folded.Changes[c])).ToArray(), last, Recorded(last), cancellationToken);
+            }
+        }
+    }
+
+    private static string Recorded(RecordedEvent e) => e.RecordedAt.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>One case's events of a batch: its submission, if there, then the columns the later events set (the last value wins) and the last of them.</summary>
+    private sealed class Folded
+    {
+        public (Submitted Event, RecordedEvent Recorded)? Submitted { get; set; }
+
+        public List<string> Columns { get; } = [];
+
+        public Dictionary<string, object?> Changes { get; } = new(StringComparer.Ordinal);
+
+        public RecordedEvent? Last { get; set; }
     }
 
     /// <summary>
@@ -106,8 +157,8 @@ public sealed class CaseSearchProjection : IProjection
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static System.Data.Common.DbCommand Insert(ProjectionBatch batch, string id, Submitted s, RecordedEvent e, string recordedAt) =>
-        batch.Command(
+    private static Task Insert(ProjectionBatch batch, string id, Submitted s, RecordedEvent e, string recordedAt, CancellationToken cancellationToken) =>
+        batch.ExecuteAsync(
             $"""
             INSERT INTO {batch.Tables[Table]} (application_id, person_key, applicant_name, employer_code, employer_name, series, speciality, level,
                 channel, committee_id, plan_id, plan_year, status, stage, submitted_on, last_position, last_version, updated_at)
@@ -115,6 +166,7 @@ public sealed class CaseSearchProjection : IProjection
                 @channel, @committee, @plan, @year, @status, @stage, @submitted, @position, @version, @updated)
             ON CONFLICT (application_id) DO NOTHING
             """,
+            cancellationToken,
             ("@id", id),
             ("@person", s.PersonKey),
             ("@name", s.Applicant.Name),
@@ -135,17 +187,18 @@ public sealed class CaseSearchProjection : IProjection
             ("@updated", recordedAt));
 
     /// <summary>Only a later version moves the row, so applying an event again (or out of order) changes nothing.</summary>
-    private static System.Data.Common.DbCommand Update(ProjectionBatch batch, string id, IReadOnlyList<(string Column, object? Value)> changes, RecordedEvent e, string recordedAt)
+    private static Task Update(ProjectionBatch batch, string id, IReadOnlyList<(string Column, object? Value)> changes, RecordedEvent e, string recordedAt, CancellationToken cancellationToken)
     {
         var set = string.Concat(changes.Select((c, i) => $"{c.Column} = @c{i}, "));
         var parameters = changes.Select((c, i) => ($"@c{i}", c.Value))
             .Concat([("@id", (object?)id), ("@position", e.GlobalPosition), ("@version", e.Version), ("@updated", recordedAt)])
             .ToArray();
-        return batch.Command(
+        return batch.ExecuteAsync(
             $"""
             UPDATE {batch.Tables[Table]} SET {set}last_position = @position, last_version = @version, updated_at = @updated
             WHERE application_id = @id AND last_version < @version
             """,
+            cancellationToken,
             parameters);
     }
 }
