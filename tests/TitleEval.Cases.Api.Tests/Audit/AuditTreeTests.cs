@@ -175,7 +175,7 @@ public class AuditTreeTests
         try
         {
             await using var factory = new CasesFactory(database);
-            var log = new Log(factory);
+            var log = new Log(factory, database);
 
             // Given a real filing (its case, person and employer events) and events of several actors, an applicant among them
             var submitted = await factory.CaseClient("applicant").PostAsync("/api/v1/applications", Requests.Submission());
@@ -190,7 +190,7 @@ public class AuditTreeTests
     }
 
     /// <summary>The log under test: appends, signs, edits the database directly and runs the offline verifier.</summary>
-    public sealed class Log(CasesFactory factory)
+    public sealed class Log(CasesFactory factory, string? database)
     {
         public HttpClient Http { get; } = factory.CreateClient();
 
@@ -257,8 +257,15 @@ public class AuditTreeTests
         {
             var postgres = Store.Engine == "messagedb";
             var table = postgres ? "message_store.messages" : "events";
-            await using var connection = await Store.OpenReadModelConnectionAsync();
-            if (!postgres)
+            // On PostgreSQL the service's own role may not touch message_store.messages: the tamperer is the superuser.
+            await using var connection = postgres
+                ? new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(database) { Username = "postgres", Pooling = false }.ConnectionString)
+                : await Store.OpenReadModelConnectionAsync();
+            if (postgres)
+            {
+                await connection.OpenAsync();
+            }
+            else
             {
                 await ExecuteAsync(connection, "DROP TRIGGER IF EXISTS events_append_only_update");
                 await ExecuteAsync(connection, "DROP TRIGGER IF EXISTS events_append_only_delete");
