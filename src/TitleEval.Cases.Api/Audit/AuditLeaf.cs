@@ -43,6 +43,8 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
     private static readonly byte[] CorrelationIdName = "correlationId"u8.ToArray();
     private static readonly byte[] CausationIdName = "causationId"u8.ToArray();
 
+    // An applicant acts several times; their key is computed once per encoder (bounded, so a huge log cannot exhaust memory).
+    private readonly Dictionary<string, string> personKeys = new(StringComparer.Ordinal);
     private byte[] leaf = new byte[1024];
     private byte[] text = new byte[4096];
     private int length;
@@ -128,7 +130,7 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
         Span<byte> metadataHash = stackalloc byte[32];
         SHA256.HashData(text.AsSpan(0, metadata), metadataHash);
 
-        WriteString(role == "applicant" && actorId is not null ? PersonKeyPrefix + personKeyOf(actorId) : actorId);
+        WriteString(role == "applicant" && actorId is not null ? PersonKey(actorId) : actorId);
         WriteString(role);
         WriteString(organisation);
         WriteString(client);
@@ -195,6 +197,22 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
         }
 
         return new AuditLeafFields(FormatVersion, position, stream, version, eventId, type, recorded, actor, role, organisation, client, correlation, causation, dataHash, metadataHash);
+    }
+
+    private string PersonKey(string actorId)
+    {
+        if (!personKeys.TryGetValue(actorId, out var key))
+        {
+            if (personKeys.Count >= 100_000)
+            {
+                personKeys.Clear();
+            }
+
+            key = PersonKeyPrefix + personKeyOf(actorId);
+            personKeys[actorId] = key;
+        }
+
+        return key;
     }
 
     private int Utf8(string value)
