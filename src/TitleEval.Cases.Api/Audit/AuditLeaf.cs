@@ -47,6 +47,7 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
     private readonly Dictionary<string, string> personKeys = new(StringComparer.Ordinal);
     private byte[] leaf = new byte[1024];
     private byte[] text = new byte[4096];
+    private byte[] dataText = new byte[4096];
     private int length;
 
     public AuditLeafEncoder(PersonKeys keys)
@@ -57,23 +58,33 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
     /// <summary>The leaf bytes of <paramref name="e"/>; valid until the next call.</summary>
     public ReadOnlySpan<byte> Encode(RecordedEvent e)
     {
+        var metadata = Utf8(e.Metadata, ref text);
+        var data = Utf8(e.Data, ref dataText);
+        return Encode(e.GlobalPosition, e.Stream.ToString(), e.Version, e.EventId, e.Type, (e.RecordedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
+            dataText.AsSpan(0, data), text.AsSpan(0, metadata));
+    }
+
+    /// <summary>
+    /// The leaf bytes from an event's stored columns, with its data and metadata as their UTF-8 bytes (what the store
+    /// holds): the offline verifier's path, which skips decoding them to text. Valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<byte> Encode(long globalPosition, string stream, long version, Guid eventId, string type, long recordedAtMicroseconds, ReadOnlySpan<byte> data, ReadOnlySpan<byte> metadata)
+    {
         length = 0;
         WriteByte(FormatVersion);
-        WriteInt64(e.GlobalPosition);
-        WriteString(e.Stream.ToString());
-        WriteInt64(e.Version);
+        WriteInt64(globalPosition);
+        WriteString(stream);
+        WriteInt64(version);
         Span<byte> id = stackalloc byte[16];
-        e.EventId.TryWriteBytes(id, bigEndian: true, out _);
+        eventId.TryWriteBytes(id, bigEndian: true, out _);
         Write(id);
-        WriteString(e.Type);
-        WriteInt64((e.RecordedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+        WriteString(type);
+        WriteInt64(recordedAtMicroseconds);
 
-        // The metadata's UTF-8 bytes are both parsed for the actor fields and hashed.
-        var metadata = Utf8(e.Metadata);
         string? actorId = null, role = null, organisation = null, client = null, correlation = null, causation = null;
         try
         {
-            var reader = new Utf8JsonReader(text.AsSpan(0, metadata));
+            var reader = new Utf8JsonReader(metadata);
             if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -128,7 +139,7 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
         }
 
         Span<byte> metadataHash = stackalloc byte[32];
-        SHA256.HashData(text.AsSpan(0, metadata), metadataHash);
+        SHA256.HashData(metadata, metadataHash);
 
         WriteString(role == "applicant" && actorId is not null ? PersonKey(actorId) : actorId);
         WriteString(role);
@@ -137,9 +148,8 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
         WriteString(correlation);
         WriteString(causation);
 
-        var data = Utf8(e.Data);
         Span<byte> dataHash = stackalloc byte[32];
-        SHA256.HashData(text.AsSpan(0, data), dataHash);
+        SHA256.HashData(data, dataHash);
         Write(dataHash);
         Write(metadataHash);
         return leaf.AsSpan(0, length);
@@ -215,15 +225,15 @@ public sealed class AuditLeafEncoder(Func<string, string> personKeyOf)
         return key;
     }
 
-    private int Utf8(string value)
+    private static int Utf8(string value, ref byte[] buffer)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (text.Length < max)
+        if (buffer.Length < max)
         {
-            text = new byte[Math.Max(max, text.Length * 2)];
+            buffer = new byte[Math.Max(max, buffer.Length * 2)];
         }
 
-        return Encoding.UTF8.GetBytes(value, text);
+        return Encoding.UTF8.GetBytes(value, buffer);
     }
 
     private void Ensure(int more)

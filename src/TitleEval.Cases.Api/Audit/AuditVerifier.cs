@@ -47,25 +47,55 @@ public sealed class AuditVerifier(IEventStore store, AuditLeafEncoder encoder)
         var leafHash = new byte[Merkle.HashSize];
         long after = 0;
 
-        // The next batch is read while this one is hashed: the two cores share the work.
-        var next = store.ReadAllAsync(after, BatchSize, cancellationToken);
-        while (true)
+        void Add(ReadOnlySpan<byte> leaf)
         {
-            var events = await next;
-            if (events.Count == 0)
+            Merkle.LeafHash(hash, leaf, leafHash);
+            tree.AddLeafHash(leafHash);
+            if (tree.Count == checkpoint.TreeSize)
             {
-                break;
+                rootAtCheckpoint = tree.Root();
             }
+        }
 
-            after = events[^1].GlobalPosition;
-            next = store.ReadAllAsync(after, BatchSize, cancellationToken);
-            foreach (var e in events)
+        if (store.Engine == "sqlite")
+        {
+            // The embedded store is read raw: data and metadata stay the UTF-8 bytes SQLite holds (what the leaf
+            // hashes), never decoded to text and encoded back. The next batch is read while this one is hashed.
+            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+            var nextRaw = Task.Run(() => ReadSqliteBatch(connection, after), cancellationToken);
+            while (true)
             {
-                Merkle.LeafHash(hash, encoder.Encode(e), leafHash);
-                tree.AddLeafHash(leafHash);
-                if (tree.Count == checkpoint.TreeSize)
+                var rows = await nextRaw;
+                if (rows.Count == 0)
                 {
-                    rootAtCheckpoint = tree.Root();
+                    break;
+                }
+
+                after = rows[^1].Position;
+                nextRaw = Task.Run(() => ReadSqliteBatch(connection, after), cancellationToken);
+                foreach (var r in rows)
+                {
+                    Add(encoder.Encode(r.Position, r.Stream, r.Version, r.EventId, r.Type, r.RecordedAt, r.Data, r.Metadata));
+                }
+            }
+        }
+        else
+        {
+            // The next batch is read while this one is hashed: the two cores share the work.
+            var next = store.ReadAllAsync(after, BatchSize, cancellationToken);
+            while (true)
+            {
+                var events = await next;
+                if (events.Count == 0)
+                {
+                    break;
+                }
+
+                after = events[^1].GlobalPosition;
+                next = store.ReadAllAsync(after, BatchSize, cancellationToken);
+                foreach (var e in events)
+                {
+                    Add(encoder.Encode(e));
                 }
             }
         }
@@ -176,6 +206,27 @@ public sealed class AuditVerifier(IEventStore store, AuditLeafEncoder encoder)
 
         var now = found is { } f ? $"now the event at global position {f.Position} in stream {f.Stream}" : "now missing";
         return (firstDiff, $"TAMPERED: leaf {firstDiff} is the first that no longer matches the checkpoint (signed for the event at global position {expectedPosition}; {now}).{shorter}");
+    }
+
+    private readonly record struct RawEvent(long Position, Guid EventId, string Stream, long Version, string Type, byte[] Data, byte[] Metadata, long RecordedAt);
+
+    /// <summary>One batch of the SQLite events table in global order, as stored (see eventstore/sqlite/schema.sql).</summary>
+    private static List<RawEvent> ReadSqliteBatch(DbConnection connection, long after)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT global_position, event_id, stream_name, version, type, data, metadata, recorded_at FROM events WHERE global_position > @after ORDER BY global_position LIMIT @max";
+        command.WithParameter("@after", after);
+        command.WithParameter("@max", BatchSize);
+        var rows = new List<RawEvent>(BatchSize);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new RawEvent(
+                reader.GetInt64(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetFieldValue<byte[]>(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7)));
+        }
+
+        return rows;
     }
 
     private static async Task<List<(byte[] Hash, long Position)>> ReadStoredLeavesAsync(DbConnection connection, string table, long from, long count, CancellationToken cancellationToken)
