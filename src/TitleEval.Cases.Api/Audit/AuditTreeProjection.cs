@@ -127,10 +127,12 @@ public static class AuditTreeReader
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var sql = new StringBuilder($"SELECT level, idx, hash FROM {table} WHERE ");
+        // One point lookup per node, joined with UNION ALL: each is a primary-key probe on both engines, where an OR of
+        // the same conditions can make SQLite scan the whole table.
+        var sql = new StringBuilder();
         for (var i = 0; i < wanted.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : " OR ")}(level = @l{i} AND idx = @i{i})");
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : " UNION ALL ")}SELECT level, idx, hash FROM {table} WHERE level = @l{i} AND idx = @i{i}");
             command.WithParameter($"@l{i}", wanted[i].Level);
             command.WithParameter($"@i{i}", wanted[i].Index);
         }
