@@ -127,6 +127,21 @@ public static class AuditTreeReader
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        if (table.StartsWith("titleeval.", StringComparison.Ordinal))
+        {
+            // PostgreSQL: two arrays of keys, one statement whose text never changes (planned once, not per node count).
+            command.CommandText = $"SELECT t.level, t.idx, t.hash FROM unnest(@levels, @indexes) AS k(level, idx) JOIN {table} t ON t.level = k.level AND t.idx = k.idx";
+            command.WithParameter("@levels", wanted.Select(k => k.Level).ToArray());
+            command.WithParameter("@indexes", wanted.Select(k => k.Index).ToArray());
+            await using var keyed = await command.ExecuteReaderAsync(cancellationToken);
+            while (await keyed.ReadAsync(cancellationToken))
+            {
+                result[(keyed.GetInt32(0), keyed.GetInt64(1))] = (byte[])keyed.GetValue(2);
+            }
+
+            return result;
+        }
+
         // One point lookup per node, joined with UNION ALL: each is a primary-key probe on both engines, where an OR of
         // the same conditions can make SQLite scan the whole table.
         var sql = new StringBuilder();
