@@ -35,7 +35,9 @@ public static class AuditCommand
                 string publicKey;
                 try
                 {
-                    checkpoint = JsonSerializer.Deserialize<AuditCheckpoint>(await File.ReadAllTextAsync(path), Json);
+                    // From the first brace: a file saved from `dotnet run … audit checkpoint` may start with the SDK's own banner line.
+                    var text = await File.ReadAllTextAsync(path);
+                    checkpoint = JsonSerializer.Deserialize<AuditCheckpoint>(text.AsSpan(Math.Max(0, text.IndexOf('{', StringComparison.Ordinal))), Json);
                     publicKey = Option("--public-key") is { } keyPath
                         ? await File.ReadAllTextAsync(keyPath)
                         : services.GetRequiredService<CheckpointSigner>().PublicKeyPem;
