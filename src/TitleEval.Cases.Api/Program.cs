@@ -30,10 +30,15 @@ builder.AddApiDocumentation();
 
 var app = builder.Build();
 
-// One-off commands instead of serving: `projections rebuild [name]`, `seed [--applications N]`.
+// One-off commands instead of serving: `projections rebuild [name]`, `seed [--applications N]`, `audit verify|checkpoint`.
 if (args is ["projections", ..])
 {
     return await ProjectionsRegistration.RunCommandAsync(app, args);
+}
+
+if (args is ["audit", ..])
+{
+    return await AuditCommand.RunAsync(app, args);
 }
 
 if (args is ["seed", ..])

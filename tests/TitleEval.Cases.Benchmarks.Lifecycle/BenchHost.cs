@@ -44,6 +44,7 @@ internal sealed class BenchHost : IAsyncDisposable
             settings["EventStore:Engine"] = "MessageDb";
             settings["EventStore:PostgresConnectionString"] = database;
             settings["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]);
+            settings["Audit:CheckpointSigningKey"] = TestKeys.AuditSigningKey;
         }
         else
         {

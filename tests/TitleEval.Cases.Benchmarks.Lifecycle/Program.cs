@@ -12,7 +12,8 @@ using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Testing;
 
 // Usage: dotnet run -c Release --project tests/TitleEval.Cases.Benchmarks.Lifecycle -- [--engine sqlite|messagedb|all] [--pg CS] [--cases N] [--clients N]
-// (--read-side runs the read-side benchmark instead: see ReadSideBenchmark.cs; --roster-export the roster export one: RosterExportBenchmark.cs)
+// (--read-side runs the read-side benchmark instead: see ReadSideBenchmark.cs; --roster-export the roster export one:
+// RosterExportBenchmark.cs; --audit the audit-tree benchmark: AuditBenchmark.cs)
 // For each engine, in one run: the bare store's single-event append rate with 8 writers (the baseline), then full case
 // lifecycles — 14 commands each, submission to certificate — sent over HTTP by concurrent clients to the API on Kestrel.
 internal static class LifecycleBenchmark
@@ -20,6 +21,12 @@ internal static class LifecycleBenchmark
     public static async Task Main(string[] args)
     {
         var options = Options.Parse(args);
+        if (args.Contains("--audit"))
+        {
+            await AuditBenchmark.MainAsync(args, options);
+            return;
+        }
+
         if (args.Contains("--read-side"))
         {
             await ReadSideBenchmark.MainAsync(args, options);

@@ -21,6 +21,9 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = "/problems/idempotency-key-reused";
     public const string ProjectionBehind = "/problems/projection-behind";
     public const string CertificateNotFound = "/problems/certificate-not-found";
+    public const string AuditCheckpointNotFound = "/problems/audit-checkpoint-not-found";
+    public const string AuditLeafNotFound = "/problems/audit-leaf-not-found";
+    public const string AuditRangeInvalid = "/problems/audit-range-invalid";
 
     /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
     public static string ForDomainError(string code) => Prefix + code;

@@ -26,6 +26,7 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
                     ["EventStore:Engine"] = "MessageDb",
                     ["EventStore:PostgresConnectionString"] = postgresConnectionString,
                     ["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]),
+                    ["Audit:CheckpointSigningKey"] = TestKeys.AuditSigningKey,
                 };
             if (referenceFolder is not null)
             {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FluentAssertions;
 using TitleEval.Cases.Api.Tests.Support;
+using TitleEval.Cases.Testing;
 
 namespace TitleEval.Cases.Api.Tests.Health;
 
@@ -72,6 +73,7 @@ public sealed class UnreachableStoreTests : IAsyncLifetime
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["EventStore:Engine"] = "MessageDb",
+            ["Audit:CheckpointSigningKey"] = TestKeys.AuditSigningKey,
             ["EventStore:PostgresConnectionString"] =
                 $"Host=127.0.0.1;Port={closedPort};Database=message_store;Username=message_store;Timeout=1;Pooling=false",
         };

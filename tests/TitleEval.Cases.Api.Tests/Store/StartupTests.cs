@@ -2,6 +2,7 @@ using FluentAssertions;
 using Microsoft.Extensions.Options;
 using Serilog.Events;
 using TitleEval.Cases.Api.Tests.Support;
+using TitleEval.Cases.Testing;
 
 namespace TitleEval.Cases.Api.Tests.Store;
 
@@ -13,6 +14,7 @@ public sealed class StartupTests
         await using var factory = new SettingsFactory();
         factory.Extra["EventStore:Engine"] = "MessageDb";
         factory.Extra["EventStore:PostgresConnectionString"] = "";
+        factory.Extra["Audit:CheckpointSigningKey"] = TestKeys.AuditSigningKey;
 
         var start = () => factory.CreateClient();
 
