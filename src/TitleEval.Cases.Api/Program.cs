@@ -3,6 +3,7 @@ using TitleEval.Cases.Api.Applications.Search;
 using TitleEval.Cases.Api.Audit;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
+using TitleEval.Cases.Api.Identity;
 using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
@@ -26,6 +27,7 @@ builder.AddRostersAndCertificates();
 builder.AddIntegrity();
 builder.AddAuditTrail();
 builder.AddProblemResponses();
+builder.AddIdentity();
 builder.AddApiDocumentation();
 
 var app = builder.Build();
@@ -36,6 +38,11 @@ if (args is ["projections", ..])
     return await ProjectionsRegistration.RunCommandAsync(app, args);
 }
 
+if (args is ["tokens", ..])
+{
+    return LocalTokens.RunCommand(app, args);
+}
+
 if (args is ["seed", ..])
 {
     return await SeedingCommand.RunAsync(app, args);
@@ -44,15 +51,19 @@ if (args is ["seed", ..])
 app.UseRequestLogging();
 app.UseProblemResponses();
 app.UseApiDocumentation();
+app.UseIdentity();
 
 app.MapHealthApi();
-app.MapApplicationsApi();
-app.MapCaseSearchApi();
-app.MapPlansApi();
-app.MapProjectionsApi();
-app.MapRostersAndCertificatesApi();
-app.MapIntegrityApi();
-app.MapAuditApi();
+
+// Everything else needs a token and a row in the access matrix (api-docs/roles.md); cases are scoped to the caller.
+var api = app.MapProtected();
+api.MapApplicationsApi();
+api.MapCaseSearchApi();
+api.MapPlansApi();
+api.MapProjectionsApi();
+api.MapRostersAndCertificatesApi();
+api.MapIntegrityApi();
+api.MapAuditApi();
 
 await app.RunAsync();
 return 0;

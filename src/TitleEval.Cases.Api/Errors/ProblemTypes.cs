@@ -21,6 +21,8 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = "/problems/idempotency-key-reused";
     public const string ProjectionBehind = "/problems/projection-behind";
     public const string CertificateNotFound = "/problems/certificate-not-found";
+    public const string Unauthenticated = "/problems/unauthenticated";
+    public const string Forbidden = "/problems/forbidden";
 
     /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
     public static string ForDomainError(string code) => Prefix + code;

@@ -123,7 +123,7 @@ public static class Requests
         level,
         channel,
         committeeId = committee,
-        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市" },
+        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市", department = "11150100MB1234567X" },
         preferentialPolicies = new[] { 3 },
         continuingEducation = "Completed",
         materials = new[] { "学历证书", "任职资格证书", "继续教育证明" },
