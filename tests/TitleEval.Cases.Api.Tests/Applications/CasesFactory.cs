@@ -21,7 +21,7 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
         {
             var settings = postgresConnectionString is null
                 ? new Dictionary<string, string?>(base.Settings)
-                : new Dictionary<string, string?>
+                : new Dictionary<string, string?>(TestTokens.Settings)
                 {
                     ["EventStore:Engine"] = "MessageDb",
                     ["EventStore:PostgresConnectionString"] = postgresConnectionString,
@@ -48,7 +48,7 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
     public CaseClient CaseClient(string role = "applicant") => new(ClientHandlers is null ? CreateClient() : CreateDefaultClient(ClientHandlers()), role);
 }
 
-/// <summary>Sends case commands with the temporary actor headers and reads answers as JSON.</summary>
+/// <summary>Sends case commands with a token of its role (or of a role the matrix lets call the endpoint) and reads answers as JSON.</summary>
 public sealed class CaseClient(HttpClient http, string role)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -58,9 +58,7 @@ public sealed class CaseClient(HttpClient http, string role)
     public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        request.Headers.Add("X-Actor-Id", "tester");
-        request.Headers.Add("X-Actor-Role", as_ ?? role);
-        request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
+        request.Headers.Authorization = TestTokens.Header(TestTokens.RoleFor(HttpMethod.Post, path, as_ ?? role));
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
