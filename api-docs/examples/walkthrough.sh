@@ -187,7 +187,7 @@ expect_eq() { [[ "$1" == "$2" ]] || die "step $STEP: expected $3 = '$2', got '$1
 call 200 GET /health/ready -
 
 FILING=$(cat <<JSON
-{"planId":"$PLAN","applicant":{"name":"张伟","residentId":"150102198805123014","gender":"Male","ethnicity":"汉族","birthDate":"1988-05-12","phone":"13904711234","education":"本科","graduatedFrom":"内蒙古工业大学","graduatedOn":"2010-07-01","major":"土木工程","currentTitle":"助理工程师","currentTitleObtainedOn":"2016-09-30","currentSpeciality":"建筑工程","employmentStatus":"Employed"},"series":"Engineering","speciality":"建筑工程","level":"Intermediate","channel":"Review","committeeId":"hohhot-engineering-intermediate","employer":{"code":"91150100MA0DEMO001","name":"呼和浩特市某建筑设计院有限公司","affiliation":"City","region":"呼和浩特市"},"preferentialPolicies":[7],"continuingEducation":"Completed","materials":["专业技术职称评审表","学历证书","现有职称证书","业绩成果材料","继续教育审验卡"],"integrityPledgeAccepted":true}
+{"planId":"$PLAN","applicant":{"name":"张伟","residentId":"150102198805123014","gender":"Male","ethnicity":"汉族","birthDate":"1988-05-12","phone":"13904711234","education":"本科","graduatedFrom":"内蒙古工业大学","graduatedOn":"2010-07-01","major":"土木工程","currentTitle":"助理工程师","currentTitleObtainedOn":"2016-09-30","currentSpeciality":"建筑工程","employmentStatus":"Employed"},"series":"Engineering","speciality":"建筑工程","level":"Intermediate","channel":"Review","committeeId":"hohhot-engineering-intermediate","employer":{"code":"91150100MA0DEMO001","name":"呼和浩特市某建筑设计院有限公司","affiliation":"City","region":"呼和浩特市","department":"11150100MBDEMO0001"},"preferentialPolicies":[7],"continuingEducation":"Completed","materials":["专业技术职称评审表","学历证书","现有职称证书","业绩成果材料","继续教育审验卡"],"integrityPledgeAccepted":true}
 JSON
 )
 

@@ -189,7 +189,7 @@ internal static class LifecycleRun
         level = "DeputySenior",
         channel = "Review",
         committeeId = "hohhot-engineering-senior",
-        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市" },
+        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市", department = "11150100MB1234567X" },
         preferentialPolicies = Array.Empty<int>(),
         continuingEducation = "Completed",
         materials = new[] { "学历证书", "任职资格证书" },

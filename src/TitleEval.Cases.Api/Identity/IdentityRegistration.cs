@@ -28,16 +28,16 @@ public static class IdentityRegistration
 
     public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        var local = LocalTokens.Resolve(auth, builder.Environment, builder.Configuration);
-        builder.Services.AddSingleton(auth);
-        if (local is not null)
-        {
-            builder.Services.AddSingleton(local);
-        }
+        // Read when first needed, not here: test hosts add their configuration after Program's builder code has run.
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IConfiguration>().GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions());
+        builder.Services.AddSingleton(provider => new LocalIssuer(LocalTokens.Resolve(
+            provider.GetRequiredService<AuthOptions>(), provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<IConfiguration>())));
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions, LocalIssuer>((options, auth, localIssuer) =>
         {
+            var local = localIssuer.Tokens;
+
             // Keep claim names as issued ("sub", "role", "org"), not mapped to long XML names.
             options.MapInboundClaims = false;
             options.Audience = auth.Audience;
@@ -121,6 +121,8 @@ public static class IdentityRegistration
 
     public static WebApplication UseIdentity(this WebApplication app)
     {
+        // Resolved now so that a local issuer configured on in Production stops the start instead of the first request.
+        app.Services.GetRequiredService<LocalIssuer>();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -192,6 +194,9 @@ public static class IdentityRegistration
             ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>The local issuer, when it is on (<see cref="LocalTokens.Resolve"/>).</summary>
+    public sealed record LocalIssuer(LocalTokens? Tokens);
 
     private sealed class MissingClaimException(string message) : SecurityTokenValidationException(message);
 

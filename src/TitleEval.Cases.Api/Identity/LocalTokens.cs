@@ -70,7 +70,7 @@ public sealed class LocalTokens(string issuer, string audience, SymmetricSecurit
     /// </summary>
     public static int RunCommand(WebApplication app, string[] args)
     {
-        var local = app.Services.GetService<LocalTokens>();
+        var local = app.Services.GetRequiredService<IdentityRegistration.LocalIssuer>().Tokens;
         if (local is null)
         {
             Console.Error.WriteLine("The local token issuer is off (it runs only in Development, or with Auth:LocalIssuer:Enabled=true outside Production). Use the identity provider's tokens.");

@@ -58,7 +58,7 @@ public sealed class CaseClient(HttpClient http, string role)
     public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        request.Headers.Authorization = TestTokens.Header(TestTokens.RoleFor(HttpMethod.Post, path, as_ ?? role));
+        request.Headers.Authorization = TestTokens.Header(TestTokens.RoleFor(HttpMethod.Post, path, StageOwner(path, body) ?? as_ ?? role));
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
@@ -71,6 +71,13 @@ public sealed class CaseClient(HttpClient http, string role)
 
         return await Http.SendAsync(request);
     }
+
+    /// <summary>In the review chain the stage in the body names who acts (StageOwnership): the helper sends as that role.</summary>
+    private static string? StageOwner(string path, object? body) =>
+        (path.EndsWith("/reviews", StringComparison.Ordinal) || path.EndsWith("/returns", StringComparison.Ordinal) || path.EndsWith("/rejection", StringComparison.Ordinal))
+        && body?.GetType().GetProperty("stage")?.GetValue(body) is string stage && Enum.TryParse<Domain.Applications.ReviewStage>(stage, out var parsed)
+            ? TitleEval.Cases.Api.Identity.StageOwnership.RoleOf(parsed)
+            : null;
 
     public Task<HttpResponseMessage> CommandAsync(Guid id, string command, object? body = null, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null) =>
         PostAsync($"/api/v1/applications/{id}/{command}", body ?? new { }, ifMatch, idempotencyKey, as_);

@@ -36,7 +36,7 @@ public class ApiFactory : WebApplicationFactory<Program>
     };
 
     /// <summary>The role of the token every client of <see cref="WebApplicationFactory{T}.CreateClient()"/> sends; null sends none.</summary>
-    public string? DefaultRole { get; set; } = Identity.Roles.System;
+    public string? DefaultRole { get; set; } = TitleEval.Cases.Api.Identity.Roles.System;
 
     protected override void ConfigureClient(HttpClient client)
     {

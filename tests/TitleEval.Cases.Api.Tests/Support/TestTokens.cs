@@ -65,8 +65,12 @@ public static class TestTokens
 
     public static string For(string role) => Mint(Claims(role));
 
+    /// <summary>
+    /// By default valid from 2020 to 2100: the host validates lifetimes against its TimeProvider, which tests move
+    /// (CasesFactory's clock stands in June 2026), so a token "valid for an hour from now" would not be valid yet there.
+    /// </summary>
     public static string Mint(IReadOnlyDictionary<string, object> claims, string issuer = Issuer, string audience = Audience, SecurityKey? key = null, DateTimeOffset? now = null, TimeSpan? validFor = null) =>
-        LocalTokens.Mint(issuer, audience, key ?? Key, claims, now ?? DateTimeOffset.UtcNow, validFor ?? TimeSpan.FromHours(1));
+        LocalTokens.Mint(issuer, audience, key ?? Key, claims, now ?? new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), validFor ?? TimeSpan.FromDays(80 * 365));
 
     public static AuthenticationHeaderValue Header(string role) => new("Bearer", For(role));
 
