@@ -147,9 +147,7 @@ internal static class LifecycleRun
     internal static async Task<JsonObject> SendAsync(HttpClient http, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, string name, string path, object body, ConcurrentQueue<(long, long)>? written)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Actor-Id", "bench");
-        request.Headers.Add("X-Actor-Role", "committee-office");
-        request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
+        request.Headers.Authorization = BenchTokens.ForCommand(path, body);
         var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request);
         var content = await response.Content.ReadAsStringAsync();

@@ -58,7 +58,15 @@ public sealed class CaseClient(HttpClient http, string role)
     public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        request.Headers.Authorization = TestTokens.Header(TestTokens.RoleFor(HttpMethod.Post, path, StageOwner(path, body) ?? as_ ?? role));
+        var sender = TestTokens.RoleFor(HttpMethod.Post, path, StageOwner(path, body) ?? as_ ?? role);
+        var claims = TestTokens.Claims(sender);
+        if (CaseOf(path) is { } id && units.TryGetValue(id, out var unit) && sender is "employer" or "department")
+        {
+            // An employer or department acts on its own unit's cases: the token carries the filing's codes.
+            claims["org"] = sender == "employer" ? unit.Employer : unit.Department ?? TestTokens.DepartmentCode;
+        }
+
+        request.Headers.Authorization = TestTokens.Header(claims);
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
@@ -69,8 +77,22 @@ public sealed class CaseClient(HttpClient http, string role)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await Http.SendAsync(request);
+        var response = await Http.SendAsync(request);
+        if (path == "/api/v1/applications" && response.IsSuccessStatusCode && body is not null)
+        {
+            var filing = JsonSerializer.SerializeToNode(body, Json)!;
+            var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            units[created["applicationId"]!.GetValue<Guid>()] = (filing["employer"]!["code"]!.GetValue<string>(), filing["employer"]!["department"]?.GetValue<string>());
+        }
+
+        return response;
     }
+
+    /// <summary>The employer and department codes of the cases this client filed, so that their tokens put those cases in scope.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Employer, string? Department)> units = new();
+
+    private static Guid? CaseOf(string path) =>
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries) is [_, _, "applications", var raw, ..] && Guid.TryParse(raw, out var id) ? id : null;
 
     /// <summary>In the review chain the stage in the body names who acts (StageOwnership): the helper sends as that role.</summary>
     private static string? StageOwner(string path, object? body) =>
