@@ -148,6 +148,17 @@ public sealed class CaseScopeTests : IAsyncLifetime
         await write.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "/problems/forbidden");
     }
 
+    [Fact]
+    public async Task An_office_decides_only_at_its_own_stage_even_on_a_case_in_its_scope()
+    {
+        using var employer = factory.ClientAs(Roles.Employer);
+
+        var response = await employer.PostAsJsonAsync($"/api/v1/applications/{id}/rejection", new { stage = "Bureau", reason = "不属于申报范围" }, CaseClient.Json);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "/problems/forbidden");
+        (await client.GetAsync(id))["status"]!.GetValue<string>().Should().Be("InReview");
+    }
+
     private IEnumerable<string> ReadsOf(string role) => role == Roles.Expert
         ? [$"/api/v1/applications/{id}/review-view"]
         : [$"/api/v1/applications/{id}", $"/api/v1/applications/{id}/history?after={position}", $"/api/v1/applications/{id}/progress?after={position}"];
