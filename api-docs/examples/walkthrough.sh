@@ -133,15 +133,27 @@ for i in $(seq 1 180); do
 done
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Tokens of the local issuer (Development only), one per role, minted with the service's own command in the same
+# folder, so with the same key (./data/local-token-signing.key). Each role's claims put the demo case in its scope:
+# the employer's org is the filing's employer code, the department's its employer.department, the bureau's region its
+# employer.region, the committee office's committee its committeeId.
+declare -A TOKEN
+token() {
+  local role=$1; shift
+  TOKEN[$role]=$(cd "$WORK/run" && dotnet run --no-build --project "$REPO/src/TitleEval.Cases.Api" -- tokens issue --role "$role" "$@" 2>>"$WORK/service.log" | tail -n 1)
+  [[ -n "${TOKEN[$role]}" ]] || die "could not issue a $role token"
+}
+token applicant --sub applicant-150102198805123014 --org individual
+token employer --sub emp-hr-li --org 91150100MA0DEMO001
+token department --sub dept-wang --org 11150100MBDEMO0001
+token bureau --sub bureau-zhao --org 11150100MB0002002X --region 呼和浩特市
+token committee-office --sub office-sun --org 12150100MB0003003X --committee hohhot-engineering-intermediate
+token inspector --sub inspector-zhou --org 11150000MB0004004X
+# Another unit's HR: the demo case is outside its scope.
+TOKEN[other-employer]=$(cd "$WORK/run" && dotnet run --no-build --project "$REPO/src/TitleEval.Cases.Api" -- tokens issue --role employer --sub emp-other --org 91150100MA0OTHER01 2>>"$WORK/service.log" | tail -n 1)
+
 # call EXPECTED METHOD PATH ROLE [BODY] [more curl arguments]: prints the request and the answer, checks the status.
-# ROLE "-" sends no actor headers. The answer is left in $WORK/body and $WORK/headers.
-declare -A ACTOR=(
-  [applicant]="applicant-150102198805123014" [employer]="emp-hr-li" [department]="dept-wang"
-  [bureau]="bureau-zhao" [committee-office]="office-sun")
-# Organisation codes (unified social credit codes, made up): HTTP header values are ASCII.
-declare -A ORG=(
-  [applicant]="individual" [employer]="91150100MA0N000000" [department]="11150100MB0001001X"
-  [bureau]="11150100MB0002002X" [committee-office]="12150100MB0003003X")
+# ROLE "-" sends no token. The answer is left in $WORK/body and $WORK/headers.
 
 call() {
   local expect=$1 method=$2 path=$3 role=$4 body=${5-}
@@ -149,12 +161,12 @@ call() {
   STEP=$((STEP + 1))
   local args=(-sS -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$BASE$path")
   if [[ "$role" != "-" ]]; then
-    args+=(-H "X-Actor-Id: ${ACTOR[$role]}" -H "X-Actor-Role: $role" -H "X-Actor-Organisation: ${ORG[$role]}")
+    args+=(-H "Authorization: Bearer ${TOKEN[$role]}")
   fi
   if [[ -n "$body" ]]; then args+=(-H 'Content-Type: application/json' --data "$body"); fi
   args+=("$@")
   echo
-  echo "[$STEP] $method $path  (${role/#-/no actor headers}) $*"
+  echo "[$STEP] $method $path  (${role/#-/no token}) $*"
   if [[ -n "$body" ]]; then
     if (( ${#body} > 240 )); then echo "    ${body:0:120}… (${#body} characters)"; else echo "    $body"; fi
   fi
@@ -187,12 +199,13 @@ expect_eq() { [[ "$1" == "$2" ]] || die "step $STEP: expected $3 = '$2', got '$1
 call 200 GET /health/ready -
 
 FILING=$(cat <<JSON
-{"planId":"$PLAN","applicant":{"name":"张伟","residentId":"150102198805123014","gender":"Male","ethnicity":"汉族","birthDate":"1988-05-12","phone":"13904711234","education":"本科","graduatedFrom":"内蒙古工业大学","graduatedOn":"2010-07-01","major":"土木工程","currentTitle":"助理工程师","currentTitleObtainedOn":"2016-09-30","currentSpeciality":"建筑工程","employmentStatus":"Employed"},"series":"Engineering","speciality":"建筑工程","level":"Intermediate","channel":"Review","committeeId":"hohhot-engineering-intermediate","employer":{"code":"91150100MA0DEMO001","name":"呼和浩特市某建筑设计院有限公司","affiliation":"City","region":"呼和浩特市"},"preferentialPolicies":[7],"continuingEducation":"Completed","materials":["专业技术职称评审表","学历证书","现有职称证书","业绩成果材料","继续教育审验卡"],"integrityPledgeAccepted":true}
+{"planId":"$PLAN","applicant":{"name":"张伟","residentId":"150102198805123014","gender":"Male","ethnicity":"汉族","birthDate":"1988-05-12","phone":"13904711234","education":"本科","graduatedFrom":"内蒙古工业大学","graduatedOn":"2010-07-01","major":"土木工程","currentTitle":"助理工程师","currentTitleObtainedOn":"2016-09-30","currentSpeciality":"建筑工程","employmentStatus":"Employed"},"series":"Engineering","speciality":"建筑工程","level":"Intermediate","channel":"Review","committeeId":"hohhot-engineering-intermediate","employer":{"code":"91150100MA0DEMO001","name":"呼和浩特市某建筑设计院有限公司","affiliation":"City","region":"呼和浩特市","department":"11150100MBDEMO0001"},"preferentialPolicies":[7],"continuingEducation":"Completed","materials":["专业技术职称评审表","学历证书","现有职称证书","业绩成果材料","继续教育审验卡"],"integrityPledgeAccepted":true}
 JSON
 )
 
-# A request with no actor headers and an empty body: 400 listing every offending field at once.
-call 400 POST /api/v1/applications - '{}'
+# No token: 401. An empty body: 400 listing every offending field at once.
+call 401 POST /api/v1/applications - '{}'
+call 400 POST /api/v1/applications applicant '{}'
 
 # File: 201 with Location and ETag.
 call 201 POST /api/v1/applications applicant "$FILING" -H 'Idempotency-Key: walkthrough-filing-1'
@@ -283,7 +296,10 @@ expect_eq "$(json 'b["status"]')" RevokedForFraud status
 call 422 POST /api/v1/applications applicant "$FILING" -H 'Idempotency-Key: walkthrough-filing-3'
 expect_eq "$(json 'b["type"]')" /problems/integrity-record-blocks-filing type
 
-call 200 GET "$A" -
+# An inspector reads everything and writes nothing (403); another unit's HR cannot even see the case (404).
+call 403 POST "$A/withdrawal" inspector '{"reason":"x"}'
+call 404 GET "$A" other-employer
+call 200 GET "$A" inspector
 expect_eq "$(json '" ".join(p["stage"] + ":" + p["end"] for p in b["publicities"])')" \
   "Employer:$EMPLOYER_END Roster:$ROSTER_END Result:$RESULT_END" "publicity ends computed by the service"
 echo

@@ -3,6 +3,7 @@ using TitleEval.Cases.Api.Applications.Search;
 using TitleEval.Cases.Api.Audit;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.Api.Health;
+using TitleEval.Cases.Api.Identity;
 using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Logging;
 using TitleEval.Cases.Api.Mediator;
@@ -26,11 +27,12 @@ builder.AddRostersAndCertificates();
 builder.AddIntegrity();
 builder.AddAuditTrail();
 builder.AddProblemResponses();
+builder.AddIdentity();
 builder.AddApiDocumentation();
 
 var app = builder.Build();
 
-// One-off commands instead of serving: `projections rebuild [name]`, `seed [--applications N]`, `audit verify|checkpoint`.
+// One-off commands instead of serving: `projections rebuild [name]`, `seed [--applications N]`, `audit verify|checkpoint`, `tokens issue`.
 if (args is ["projections", ..])
 {
     return await ProjectionsRegistration.RunCommandAsync(app, args);
@@ -41,6 +43,11 @@ if (args is ["audit", ..])
     return await AuditCommand.RunAsync(app, args);
 }
 
+if (args is ["tokens", ..])
+{
+    return LocalTokens.RunCommand(app, args);
+}
+
 if (args is ["seed", ..])
 {
     return await SeedingCommand.RunAsync(app, args);
@@ -49,15 +56,19 @@ if (args is ["seed", ..])
 app.UseRequestLogging();
 app.UseProblemResponses();
 app.UseApiDocumentation();
+app.UseIdentity();
 
 app.MapHealthApi();
-app.MapApplicationsApi();
-app.MapCaseSearchApi();
-app.MapPlansApi();
-app.MapProjectionsApi();
-app.MapRostersAndCertificatesApi();
-app.MapIntegrityApi();
-app.MapAuditApi();
+
+// Everything else needs a token and a row in the access matrix (api-docs/roles.md); cases are scoped to the caller.
+var api = app.MapProtected();
+api.MapApplicationsApi();
+api.MapCaseSearchApi();
+api.MapPlansApi();
+api.MapProjectionsApi();
+api.MapRostersAndCertificatesApi();
+api.MapIntegrityApi();
+api.MapAuditApi();
 
 await app.RunAsync();
 return 0;

@@ -17,6 +17,8 @@ internal sealed class BenchHost : IAsyncDisposable
         this.folder = folder;
         Http = factory.CreateClient();
         Http.BaseAddress = new Uri(factory.ClientOptions.BaseAddress.ToString());
+        // Requests without their own token read as an inspector (every GET, no per-case scope read).
+        Http.DefaultRequestHeaders.Authorization = BenchTokens.For(TitleEval.Cases.Api.Identity.Roles.Inspector);
     }
 
     public KestrelFactory Factory { get; }
@@ -31,7 +33,7 @@ internal sealed class BenchHost : IAsyncDisposable
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TITLEEVAL_CASES_API", AppContext.BaseDirectory);
         string? database = null;
         var folder = Path.Combine(Path.GetTempPath(), "titleeval-bench", Guid.NewGuid().ToString("N"));
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(BenchTokens.Settings)
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:TitleEval.Cases.Api.Logging"] = "Warning",

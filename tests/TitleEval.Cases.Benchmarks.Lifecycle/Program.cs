@@ -160,9 +160,7 @@ internal static class LifecycleRun
     internal static async Task<JsonObject> SendAsync(HttpClient http, ConcurrentDictionary<string, ConcurrentBag<double>> latencies, string name, string path, object body, ConcurrentQueue<(long, long)>? written)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Actor-Id", "bench");
-        request.Headers.Add("X-Actor-Role", "committee-office");
-        request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
+        request.Headers.Authorization = BenchTokens.ForCommand(path, body);
         var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request);
         var content = await response.Content.ReadAsStringAsync();
@@ -202,7 +200,7 @@ internal static class LifecycleRun
         level = "DeputySenior",
         channel = "Review",
         committeeId = "hohhot-engineering-senior",
-        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市" },
+        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市", department = "11150100MB1234567X" },
         preferentialPolicies = Array.Empty<int>(),
         continuingEducation = "Completed",
         materials = new[] { "学历证书", "任职资格证书" },

@@ -209,9 +209,8 @@ internal static class ReadSideBenchmark
                 }
 
                 using var request = new HttpRequestMessage(HttpMethod.Get, target);
-                request.Headers.Add("X-Actor-Id", "bench");
-                request.Headers.Add("X-Actor-Role", "committee-office");
-                request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
+                // An inspector reads every list and case (no per-case scope read), as the committee office did before tokens.
+                request.Headers.Authorization = BenchTokens.For(TitleEval.Cases.Api.Identity.Roles.Inspector);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 var content = await response.Content.ReadAsByteArrayAsync();

@@ -24,6 +24,8 @@ public static class ProblemTypes
     public const string AuditCheckpointNotFound = "/problems/audit-checkpoint-not-found";
     public const string AuditLeafNotFound = "/problems/audit-leaf-not-found";
     public const string AuditRangeInvalid = "/problems/audit-range-invalid";
+    public const string Unauthenticated = "/problems/unauthenticated";
+    public const string Forbidden = "/problems/forbidden";
 
     /// <summary>A business-rule refusal's type: <c>/problems/{code}</c> of its <see cref="Domain.DomainError"/>.</summary>
     public static string ForDomainError(string code) => Prefix + code;

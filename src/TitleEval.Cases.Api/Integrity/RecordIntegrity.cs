@@ -130,7 +130,7 @@ public static class RecordIntegrity
                 "(organisationCode), with the sanction and the decision reference. The record is active for three years from recordedOn (default today). " +
                 "A person's resident ID is never stored: the record carries the keyed HMAC person key, and a note on the person's stream in the same commit " +
                 "stops them filing while a title-revoked or promotion-eligibility-cancelled record is active. " +
-                "Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication). Answers 201 with Location and `position` (for after=). " +
+                "The recording bureau is the bearer token's caller. Answers 201 with Location and `position` (for after=). " +
                 "Optional Idempotency-Key: a retry with the same key and body answers the first 201 again (same record) with `Idempotent-Replayed: true` and records nothing; " +
                 "the same key with another body gets 422 idempotency-key-reused.")
             .Produces<Result>(StatusCodes.Status201Created)

@@ -29,6 +29,8 @@ public static class ApiDocumentationRegistration
             // Feature slices nest their DTOs (SubmitApplication.Body): name a nested schema after its feature so they never clash.
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<RequestExampleOperationFilter>();
+            options.AddSecurityDefinition(BearerSecurityOperationFilter.SchemeName, BearerSecurityOperationFilter.Scheme);
+            options.OperationFilter<BearerSecurityOperationFilter>();
         });
         return builder;
     }

@@ -240,7 +240,7 @@ public sealed class DatasetSeeder(IMediator mediator, ReferenceData reference, C
         level,
         Channel.Review,
         $"hohhot-{series.ToLowerInvariant()}-{(level is Level.FullSenior or Level.DeputySenior ? "senior" : "general")}",
-        new SubmitApplication.EmployerBody(EmployerCode(index), $"呼和浩特市第{index % 40 + 1}单位", (AffiliationLevel)(index % 4), "呼和浩特市"),
+        new SubmitApplication.EmployerBody(EmployerCode(index), $"呼和浩特市第{index % 40 + 1}单位", (AffiliationLevel)(index % 4), "呼和浩特市", DepartmentCode(index)),
         random.Next(6) == 0 ? [1 + random.Next(7)] : [],
         random.Next(10) == 0 ? ContinuingEducation.Exempt : ContinuingEducation.Completed,
         ["学历证书", "现有职称证书", "继续教育证明", "业绩材料"],
@@ -248,6 +248,9 @@ public sealed class DatasetSeeder(IMediator mediator, ReferenceData reference, C
         null);
 
     private static string EmployerCode(int index) => $"9115010{index % 40:D2}MA0N{index % 40:D5}";
+
+    /// <summary>Eight competent departments, five units each.</summary>
+    private static string DepartmentCode(int index) => $"1115010{index % 40 / 5:D2}MB{index % 40 / 5:D7}";
 
     /// <summary>A distinct valid GB 11643 ID per case: Hohhot area codes, a birth date, a sequence, the check digit.</summary>
     private static string ResidentIdFor(int index, Random random)

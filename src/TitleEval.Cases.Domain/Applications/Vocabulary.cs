@@ -115,7 +115,11 @@ public sealed record Applicant(
     string CurrentSpeciality,
     EmploymentStatus EmploymentStatus);
 
-public sealed record Employer(string Code, string Name, AffiliationLevel Affiliation, string Region);
+/// <summary>
+/// The applicant's unit. <see cref="Department"/> is the code of its competent department (主管部门), which does the second
+/// review and sees the unit's cases; filings recorded before it was asked for have none.
+/// </summary>
+public sealed record Employer(string Code, string Name, AffiliationLevel Affiliation, string Region, string? Department = null);
 
 public sealed record ExamPass(string CertificateNumber, DateOnly PassedOn, DateOnly ValidUntil);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FluentAssertions;
+using TitleEval.Cases.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using TitleEval.Cases.Api.Projections;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
@@ -47,7 +48,7 @@ public sealed class CaseHistoryTests : IAsyncLifetime
         returnEntry["eventType"]!.GetValue<string>().Should().Be("returned-for-correction.v1");
         returnEntry["actorId"]!.GetValue<string>().Should().Be("tester");
         returnEntry["actorRole"]!.GetValue<string>().Should().Be("employer");
-        returnEntry["actorOrganisation"]!.GetValue<string>().Should().Be("12150100MB0000000X");
+        returnEntry["actorOrganisation"]!.GetValue<string>().Should().Be(TestTokens.EmployerCode);
         returnEntry["reason"]!.GetValue<string>().Should().Be("缺少继续教育证明");
         returnEntry["details"]!["items"]!.AsArray().Should().ContainSingle();
         var text = history.ToJsonString();

@@ -21,7 +21,7 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
         {
             var settings = postgresConnectionString is null
                 ? new Dictionary<string, string?>(base.Settings)
-                : new Dictionary<string, string?>
+                : new Dictionary<string, string?>(TestTokens.Settings)
                 {
                     ["EventStore:Engine"] = "MessageDb",
                     ["EventStore:PostgresConnectionString"] = postgresConnectionString,
@@ -49,7 +49,7 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
     public CaseClient CaseClient(string role = "applicant") => new(ClientHandlers is null ? CreateClient() : CreateDefaultClient(ClientHandlers()), role);
 }
 
-/// <summary>Sends case commands with the temporary actor headers and reads answers as JSON.</summary>
+/// <summary>Sends case commands with a token of its role (or of a role the matrix lets call the endpoint) and reads answers as JSON.</summary>
 public sealed class CaseClient(HttpClient http, string role)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -59,9 +59,15 @@ public sealed class CaseClient(HttpClient http, string role)
     public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        request.Headers.Add("X-Actor-Id", "tester");
-        request.Headers.Add("X-Actor-Role", as_ ?? role);
-        request.Headers.Add("X-Actor-Organisation", "12150100MB0000000X");
+        var sender = TestTokens.RoleFor(HttpMethod.Post, path, StageOwner(path, body) ?? as_ ?? role);
+        var claims = TestTokens.Claims(sender);
+        if (CaseOf(path) is { } id && units.TryGetValue(id, out var unit) && sender is "employer" or "department")
+        {
+            // An employer or department acts on its own unit's cases: the token carries the filing's codes.
+            claims["org"] = sender == "employer" ? unit.Employer : unit.Department ?? TestTokens.DepartmentCode;
+        }
+
+        request.Headers.Authorization = TestTokens.Header(claims);
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
@@ -72,8 +78,29 @@ public sealed class CaseClient(HttpClient http, string role)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await Http.SendAsync(request);
+        var response = await Http.SendAsync(request);
+        if (path == "/api/v1/applications" && response.IsSuccessStatusCode && body is not null)
+        {
+            var filing = JsonSerializer.SerializeToNode(body, Json)!;
+            var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            units[created["applicationId"]!.GetValue<Guid>()] = (filing["employer"]!["code"]!.GetValue<string>(), filing["employer"]!["department"]?.GetValue<string>());
+        }
+
+        return response;
     }
+
+    /// <summary>The employer and department codes of the cases this client filed, so that their tokens put those cases in scope.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Employer, string? Department)> units = new();
+
+    private static Guid? CaseOf(string path) =>
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries) is [_, _, "applications", var raw, ..] && Guid.TryParse(raw, out var id) ? id : null;
+
+    /// <summary>In the review chain the stage in the body names who acts (StageOwnership): the helper sends as that role.</summary>
+    private static string? StageOwner(string path, object? body) =>
+        (path.EndsWith("/reviews", StringComparison.Ordinal) || path.EndsWith("/returns", StringComparison.Ordinal) || path.EndsWith("/rejection", StringComparison.Ordinal))
+        && body?.GetType().GetProperty("stage")?.GetValue(body) is string stage && Enum.TryParse<Domain.Applications.ReviewStage>(stage, out var parsed)
+            ? TitleEval.Cases.Api.Identity.StageOwnership.RoleOf(parsed)
+            : null;
 
     public Task<HttpResponseMessage> CommandAsync(Guid id, string command, object? body = null, string? ifMatch = null, string? idempotencyKey = null, string? as_ = null) =>
         PostAsync($"/api/v1/applications/{id}/{command}", body ?? new { }, ifMatch, idempotencyKey, as_);
@@ -124,7 +151,7 @@ public static class Requests
         level,
         channel,
         committeeId = committee,
-        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市" },
+        employer = new { code = "91150100MA0N000000", name = "呼和浩特市某设计院", affiliation = "City", region = "呼和浩特市", department = "11150100MB1234567X" },
         preferentialPolicies = new[] { 3 },
         continuingEducation = "Completed",
         materials = new[] { "学历证书", "任职资格证书", "继续教育证明" },

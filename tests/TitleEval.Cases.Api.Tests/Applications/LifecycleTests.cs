@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using TitleEval.Cases.Api.Applications.DeadlineJob;
+using TitleEval.Cases.Api.Tests.Support;
 using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Testing;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
@@ -89,26 +90,30 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Commands_without_the_actor_headers_are_refused()
+    public async Task Commands_without_a_token_are_refused_and_write_nothing()
     {
-        var response = await client.Http.PostAsJsonAsync("/api/v1/applications", Requests.Submission(), CaseClient.Json);
+        using var anonymous = factory.AnonymousClient();
 
-        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, "/problems/validation-failed");
-        problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain(["header:X-Actor-Id", "header:X-Actor-Role", "header:X-Actor-Organisation"]);
+        var response = await anonymous.PostAsJsonAsync("/api/v1/applications", Requests.Submission(), CaseClient.Json);
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Unauthorized, "/problems/unauthenticated");
+        (await HeadAsync()).Should().Be(0);
     }
 
     [Fact]
-    public async Task A_non_ascii_actor_header_is_refused_rather_than_recorded_garbled()
+    public async Task The_actor_headers_of_before_are_ignored_the_token_names_the_actor()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = JsonContent.Create(Requests.Submission(), options: CaseClient.Json) };
-        request.Headers.Add("X-Actor-Id", "tester");
-        request.Headers.Add("X-Actor-Role", "applicant");
-        request.Headers.TryAddWithoutValidation("X-Actor-Organisation", "呼和浩特市某设计院");
+        request.Headers.Authorization = TestTokens.Header("applicant");
+        request.Headers.Add("X-Actor-Id", "someone-else");
+        request.Headers.Add("X-Actor-Role", "bureau");
 
-        var problem = await ShouldBeProblemAsync(await client.Http.SendAsync(request), HttpStatusCode.BadRequest, "/problems/validation-failed");
+        var created = await Ok(client.Http.SendAsync(request));
 
-        problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("header:X-Actor-Organisation");
-        (await HeadAsync()).Should().Be(0);
+        var history = await client.Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/applications/{created["applicationId"]}/history?after={created["position"]}");
+        var filing = history!["entries"]![0]!;
+        filing["actorId"]!.GetValue<string>().Should().Be(TestTokens.Subject);
+        filing["actorRole"]!.GetValue<string>().Should().Be("applicant");
     }
 
     [Fact]

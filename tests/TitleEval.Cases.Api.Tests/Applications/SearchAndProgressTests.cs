@@ -310,7 +310,7 @@ public sealed class SearchAndProgressTests : IAsyncLifetime
         Guid.NewGuid(), "key", new Applicant("张三", Requests.ValidResidentId, Gender.Male, "汉族", new DateOnly(1980, 1, 1), "13800000000", "大学本科", "内蒙古大学",
             new DateOnly(2002, 7, 1), "土木工程", "工程师", new DateOnly(2015, 1, 1), "结构设计", EmploymentStatus.Employed),
         "Engineering", "建筑工程", Level.DeputySenior, Channel.Review, "hohhot-engineering-senior", "2026-hohhot", 2026, new DateOnly(2026, 7, 31),
-        new Employer("91150100MA0N000000", "呼和浩特市某设计院", AffiliationLevel.City, "呼和浩特市"), [3], ContinuingEducation.Completed, ["学历证书"], true, null, null, on);
+        new Employer("91150100MA0N000000", "呼和浩特市某设计院", AffiliationLevel.City, "呼和浩特市", "11150100MB1234567X"), [3], ContinuingEducation.Completed, ["学历证书"], true, null, null, on);
 
     /// <summary>A valid resident ID (GB 11643 check character) that differs from the others by its sequence number.</summary>
     private static string ResidentIdWith(int sequence)

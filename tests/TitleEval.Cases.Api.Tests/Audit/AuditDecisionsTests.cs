@@ -222,10 +222,12 @@ public sealed class AuditDecisionsTests : IAsyncLifetime
     private static HttpRequestMessage Request(HttpMethod method, string path, object body, string actor, string role, string organisation, string? correlation)
     {
         var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: CaseClient.Json) };
-        request.Headers.Add("X-Actor-Id", actor);
-        request.Headers.Add("X-Actor-Role", role);
-        request.Headers.Add("X-Actor-Organisation", organisation);
-        request.Headers.Add("X-Client-Id", "portal");
+        // The actor recorded is the token's: its subject, role, organisation and client.
+        var claims = TestTokens.Claims(role);
+        claims["sub"] = actor;
+        claims["org"] = organisation;
+        claims["client_id"] = "portal";
+        request.Headers.Authorization = TestTokens.Header(claims);
         if (correlation is not null)
         {
             request.Headers.Add("X-Correlation-Id", correlation);

@@ -42,7 +42,7 @@ public sealed class ProblemPagesTests
         _ => Activator.CreateInstance(type),
     };
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TitleEval.Cases.sln")))

@@ -24,7 +24,7 @@ public static class ReadModelCases
     {
         var body = JsonSerializer.SerializeToNode(Requests.Submission(residentId: ResidentId(person)), CaseClient.Json)!.AsObject();
         body["applicant"]!["name"] = name;
-        body["employer"] = new JsonObject { ["code"] = $"91150100MA0N{person:000000}", ["name"] = employer, ["affiliation"] = affiliation, ["region"] = "呼和浩特市" };
+        body["employer"] = new JsonObject { ["code"] = $"91150100MA0N{person:000000}", ["name"] = employer, ["affiliation"] = affiliation, ["region"] = "呼和浩特市", ["department"] = "11150100MB1234567X" };
         return (Guid)(await Ok(client.PostAsync("/api/v1/applications", body)))["applicationId"]!;
     }
 

@@ -29,11 +29,42 @@ public class ApiFactory : WebApplicationFactory<Program>
     public bool CaptureAllLogs { get; init; }
 
     /// <summary>Configuration the app sees on top of its appsettings files.</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(TestTokens.Settings)
     {
         ["EventStore:Engine"] = "Sqlite",
         ["EventStore:SqlitePath"] = SqlitePath,
     };
+
+    /// <summary>The role of the token every client of <see cref="WebApplicationFactory{T}.CreateClient()"/> sends; null sends none.</summary>
+    public string? DefaultRole { get; set; } = TitleEval.Cases.Api.Identity.Roles.System;
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (DefaultRole is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = TestTokens.Header(DefaultRole);
+        }
+    }
+
+    /// <summary>A client whose every request carries a token of <paramref name="role"/> (default claims of <see cref="TestTokens.Claims"/>).</summary>
+    public HttpClient ClientAs(string role) => ClientWith(TestTokens.Claims(role));
+
+    /// <summary>A client whose every request carries a token with exactly these claims.</summary>
+    public HttpClient ClientWith(IReadOnlyDictionary<string, object> claims)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = TestTokens.Header(claims);
+        return client;
+    }
+
+    /// <summary>A client that sends no token.</summary>
+    public HttpClient AnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -11,8 +11,8 @@ public static class CaseEndpointConventions
             .WithSummary(summary)
             .WithDescription(
                 description +
-                " Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication; they name who decides; ASCII codes, e.g. the unified social credit code), " +
-                "optional X-Client-Id, X-Correlation-Id, If-Match (an ETag; 412 when the case changed), " +
+                " The caller (who decides, in which role and organisation) is the bearer token's subject; api-docs/roles.md lists who may call it. Headers: " +
+                "optional X-Correlation-Id, If-Match (an ETag; 412 when the case changed), " +
                 "Idempotency-Key (a retry with the same key and body replays the first answer; another body gets 422).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -9,7 +9,7 @@ using TitleEval.Cases.Domain;
 
 namespace TitleEval.Cases.Api.Applications.Common;
 
-/// <summary>The HTTP conventions every case command shares [architecture.md §3]: actor headers, <c>If-Match</c>, <c>Idempotency-Key</c>, validation, ETag, problem details.</summary>
+/// <summary>The HTTP conventions every case command shares [architecture.md §3]: the caller from the token, <c>If-Match</c>, <c>Idempotency-Key</c>, validation, ETag, problem details.</summary>
 public static class CaseHttp
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -117,31 +117,12 @@ public static class CaseHttp
         var request = http.Request.Headers;
         string? Header(string name) => request.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString().Trim() : null;
 
-        var actorId = Header(ActorHeaders.Id);
-        var role = Header(ActorHeaders.Role);
-        var organisation = Header(ActorHeaders.Organisation);
-        if (actorId is null || actorId.Length > 100)
-        {
-            errors.Add($"header:{ActorHeaders.Id}", "is required (1 to 100 characters) until authentication replaces it");
-        }
-
-        if (role is null || !ActorHeaders.Roles.Contains(role))
-        {
-            errors.Add($"header:{ActorHeaders.Role}", $"must be one of {string.Join(", ", ActorHeaders.Roles)}");
-        }
-
-        if (organisation is null || organisation.Length > 200)
-        {
-            errors.Add($"header:{ActorHeaders.Organisation}", "is required (1 to 200 characters)");
-        }
-
-        // HTTP header values are ASCII (RFC 9110 §5.5): a Chinese name sent as raw UTF-8 is decoded as something else and
-        // would be recorded garbled. Headers carry codes; names belong in bodies.
-        foreach (var (name, value) in new[] { (ActorHeaders.Id, actorId), (ActorHeaders.Organisation, organisation), (ActorHeaders.Client, Header(ActorHeaders.Client)), (ActorHeaders.Correlation, Header(ActorHeaders.Correlation)), (IdempotencyKeyHeader, Header(IdempotencyKeyHeader)) })
+        // Headers carry codes (HTTP header values are ASCII, RFC 9110 §5.5); names belong in bodies.
+        foreach (var (name, value) in new[] { (ActorHeaders.Correlation, Header(ActorHeaders.Correlation)), (IdempotencyKeyHeader, Header(IdempotencyKeyHeader)) })
         {
             if (value is not null && !value.All(c => c is >= ' ' and <= '~'))
             {
-                errors.Add($"header:{name}", "must be printable ASCII: send a code (e.g. the organisation's unified social credit code), not a name");
+                errors.Add($"header:{name}", "must be printable ASCII");
             }
         }
 
@@ -173,6 +154,7 @@ public static class CaseHttp
         var canonical = $"{http.Request.Method} {http.Request.Path}\n{JsonSerializer.Serialize(body, EventSerialization.Options)}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         var correlation = Header(ActorHeaders.Correlation) ?? Logging.TraceIds.Of(http);
-        return new CommandHeaders(new Actor(actorId!, role!, organisation!, Header(ActorHeaders.Client)), null, ifMatch, key, hash, correlation);
+        // Who decides comes from the token, never from the request: the principal's subject, role, organisation and client.
+        return new CommandHeaders(Identity.Caller.Of(http).Actor, null, ifMatch, key, hash, correlation);
     }
 }

@@ -14,23 +14,11 @@ public sealed record EventMetadata(
     string? ClientId,
     DateTimeOffset OccurredAt);
 
-/// <summary>The caller. Until authentication exists it comes from the temporary <c>X-Actor-*</c> headers (see <see cref="ActorHeaders"/>).</summary>
+/// <summary>The caller as events record it: from the authenticated principal (<see cref="Identity.Caller"/>); <c>ClientId</c> is a partner system's client.</summary>
 public sealed record Actor(string Id, string Role, string Organisation, string? ClientId);
 
-/// <summary>
-/// TEMPORARY, until the identity issue replaces them with the authenticated principal: the headers that name the caller.
-/// They are documented as such in the API description; nothing here checks them.
-/// </summary>
+/// <summary>Request headers besides the token that name the request chain.</summary>
 public static class ActorHeaders
 {
-    public const string Id = "X-Actor-Id";
-    public const string Role = "X-Actor-Role";
-    public const string Organisation = "X-Actor-Organisation";
-    public const string Client = "X-Client-Id";
     public const string Correlation = "X-Correlation-Id";
-
-    public static readonly IReadOnlySet<string> Roles = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "applicant", "employer", "department", "bureau", "committee-office", "expert", "inspector", "partner", "system",
-    };
 }

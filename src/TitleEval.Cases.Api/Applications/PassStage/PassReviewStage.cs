@@ -32,7 +32,7 @@ public static class PassReviewStage
     public static void Map(RouteGroupBuilder applications)
     {
         applications.MapPost("/{id:guid}/reviews", (Guid id, Body body, HttpContext http, IMediator mediator, CancellationToken ct) =>
-                CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => b.Opinion, ct))
+                Identity.StageOwnership.Refuse(http, body?.Stage) is { } refused ? Task.FromResult(refused) : CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => b.Opinion, ct))
             .WithCaseCommand(
                 "PassReviewStage",
                 "Pass a review stage (审核通过)",

@@ -31,7 +31,7 @@ public static class RejectIneligible
     public static void Map(RouteGroupBuilder applications)
     {
         applications.MapPost("/{id:guid}/rejection", (Guid id, Body body, HttpContext http, IMediator mediator, CancellationToken ct) =>
-                CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => b.Reason, ct))
+                Identity.StageOwnership.Refuse(http, body?.Stage) is { } refused ? Task.FromResult(refused) : CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => b.Reason, ct))
             .WithCaseCommand(
                 "RejectIneligible",
                 "Reject as ineligible (不予受理)",

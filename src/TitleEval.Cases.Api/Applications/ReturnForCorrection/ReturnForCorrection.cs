@@ -32,7 +32,7 @@ public static class ReturnForCorrection
     public static void Map(RouteGroupBuilder applications)
     {
         applications.MapPost("/{id:guid}/returns", (Guid id, Body body, HttpContext http, IMediator mediator, CancellationToken ct) =>
-                CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => string.Join("；", b.Items!), ct))
+                Identity.StageOwnership.Refuse(http, body?.Stage) is { } refused ? Task.FromResult(refused) : CaseHttp.SendAsync(http, mediator, body, (b, h) => new Command(id, b, h), b => string.Join("；", b.Items!), ct))
             .WithCaseCommand(
                 "ReturnForCorrection",
                 "Return for correction (退回补正)",

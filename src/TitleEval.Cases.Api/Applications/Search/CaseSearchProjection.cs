@@ -15,9 +15,10 @@ namespace TitleEval.Cases.Api.Applications.Search;
 /// </summary>
 public sealed class CaseSearchProjection : IProjection
 {
-    public const string Table = "case_search";
+    public const string Table = "case_search_v2";
 
-    public string Name => "case-search";
+    // v2: employer region and department and the filer's id, which case scoping filters on; the new name rebuilds it.
+    public string Name => "case-search-v2";
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -34,6 +35,9 @@ public sealed class CaseSearchProjection : IProjection
                 applicant_name TEXT NOT NULL,
                 employer_code TEXT NOT NULL,
                 employer_name TEXT NOT NULL,
+                employer_region TEXT NOT NULL,
+                employer_department TEXT NULL,
+                filed_by TEXT NULL,
                 series TEXT NOT NULL,
                 speciality TEXT NOT NULL,
                 level TEXT NOT NULL,
@@ -160,9 +164,9 @@ public sealed class CaseSearchProjection : IProjection
     private static Task Insert(ProjectionBatch batch, string id, Submitted s, RecordedEvent e, string recordedAt, CancellationToken cancellationToken) =>
         batch.ExecuteAsync(
             $"""
-            INSERT INTO {batch.Tables[Table]} (application_id, person_key, applicant_name, employer_code, employer_name, series, speciality, level,
+            INSERT INTO {batch.Tables[Table]} (application_id, person_key, applicant_name, employer_code, employer_name, employer_region, employer_department, filed_by, series, speciality, level,
                 channel, committee_id, plan_id, plan_year, status, stage, submitted_on, last_position, last_version, updated_at)
-            VALUES (@id, @person, @name, @employerCode, @employerName, @series, @speciality, @level,
+            VALUES (@id, @person, @name, @employerCode, @employerName, @employerRegion, @employerDepartment, @filedBy, @series, @speciality, @level,
                 @channel, @committee, @plan, @year, @status, @stage, @submitted, @position, @version, @updated)
             ON CONFLICT (application_id) DO NOTHING
             """,
@@ -172,6 +176,9 @@ public sealed class CaseSearchProjection : IProjection
             ("@name", s.Applicant.Name),
             ("@employerCode", s.Employer.Code),
             ("@employerName", s.Employer.Name),
+            ("@employerRegion", s.Employer.Region),
+            ("@employerDepartment", s.Employer.Department),
+            ("@filedBy", EventSerialization.Metadata(e)?.ActorId),
             ("@series", s.Series),
             ("@speciality", s.Speciality),
             ("@level", s.Level.ToString()),

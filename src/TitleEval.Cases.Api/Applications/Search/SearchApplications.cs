@@ -58,7 +58,11 @@ public static class SearchApplications
     /// <summary>The validated filters; <see cref="PersonKey"/> is the keyed HMAC of the searched resident ID, never the ID.</summary>
     public sealed record Query(
         string? PersonKey, string? Name, string? Employer, string? Series, string? Level, string? Committee, int? PlanYear,
-        string? Status, string? Stage, Sort Sort, int Limit, Cursor? After) : IRequest<Page>;
+        string? Status, string? Stage, Sort Sort, int Limit, Cursor? After) : IRequest<Page>
+    {
+        /// <summary>Whose cases: only those in this caller's scope (<see cref="Identity.CaseScope"/>); null = every case.</summary>
+        public Identity.Caller? Caller { get; init; }
+    }
 
     /// <summary>The query string as sent; <see cref="Validate"/> lists every offending parameter at once.</summary>
     public sealed record Parameters(
@@ -151,6 +155,7 @@ public static class SearchApplications
             Filter("plan_year = @year", "@year", request.PlanYear);
             Filter("status = @status", "@status", request.Status);
             Filter("stage = @stage", "@stage", request.Stage);
+            ScopeFilter(request.Caller, where, query);
 
             var (key, descending) = request.Sort switch
             {
@@ -203,6 +208,42 @@ public static class SearchApplications
             return new Page(items, new Cursor(request.Sort.ToString(), lastKey, last.ApplicationId.ToString("D")).Encode());
         }
 
+    }
+
+    /// <summary>The caller's scope as SQL, the same rule <see cref="Identity.CaseScope.Sees"/> applies to one case: nobody pages through cases they could not open.</summary>
+    private static void ScopeFilter(Identity.Caller? caller, List<string> where, System.Data.Common.DbCommand query)
+    {
+        void Scope(string condition, object? value)
+        {
+            where.Add(condition);
+            query.WithParameter("@scope", value ?? string.Empty);
+        }
+
+        switch (caller?.Role)
+        {
+            case null or Identity.Roles.System or Identity.Roles.Inspector:
+                return;
+            case Identity.Roles.Applicant:
+                Scope("filed_by = @scope", caller.Id);
+                return;
+            case Identity.Roles.Employer:
+                Scope("employer_code = @scope", caller.Organisation);
+                return;
+            case Identity.Roles.Department:
+                Scope("employer_department = @scope", caller.Organisation);
+                return;
+            case Identity.Roles.Bureau when caller.Region == Identity.Caller.AllRegions:
+                return;
+            case Identity.Roles.Bureau:
+                Scope("employer_region = @scope", caller.Region);
+                return;
+            case Identity.Roles.CommitteeOffice:
+                Scope("committee_id = @scope", caller.Committee);
+                return;
+            default:
+                where.Add("1 = 0");
+                return;
+        }
     }
 
     public static void Map(RouteGroupBuilder applications)
@@ -258,6 +299,6 @@ public static class SearchApplications
             return behind;
         }
 
-        return TypedResults.Ok(await mediator.Send(query, ct));
+        return TypedResults.Ok(await mediator.Send(query with { Caller = Identity.Caller.Of(http) }, ct));
     }
 }

@@ -20,7 +20,8 @@ public static class SubmitApplication
         string? GraduatedFrom, DateOnly? GraduatedOn, string? Major, string? CurrentTitle, DateOnly? CurrentTitleObtainedOn,
         string? CurrentSpeciality, EmploymentStatus? EmploymentStatus);
 
-    public sealed record EmployerBody(string? Code, string? Name, AffiliationLevel? Affiliation, string? Region);
+    /// <summary><c>department</c>: the code of the unit's competent department (主管部门), e.g. its unified social credit code.</summary>
+    public sealed record EmployerBody(string? Code, string? Name, AffiliationLevel? Affiliation, string? Region, string? Department);
 
     public sealed record ExamPassBody(string? CertificateNumber, DateOnly? PassedOn, DateOnly? ValidUntil);
 
@@ -99,6 +100,7 @@ public static class SubmitApplication
                 errors.Text("employer.name", Employer.Name, 200);
                 errors.Required("employer.affiliation", Employer.Affiliation);
                 errors.Text("employer.region", Employer.Region, 100);
+                errors.Text("employer.department", Employer.Department, 50);
             }
 
             if (ExamPass is not null)
@@ -175,7 +177,7 @@ public static class SubmitApplication
                 b.CommitteeId!,
                 plan,
                 mode,
-                new Employer(b.Employer!.Code!, b.Employer.Name!, b.Employer.Affiliation!.Value, b.Employer.Region!),
+                new Employer(b.Employer!.Code!, b.Employer.Name!, b.Employer.Affiliation!.Value, b.Employer.Region!, b.Employer.Department!),
                 b.PreferentialPolicies ?? [],
                 b.ContinuingEducation!.Value,
                 b.Materials!,
@@ -210,7 +212,7 @@ public static class SubmitApplication
                 Level.DeputySenior,
                 Channel.Review,
                 "hohhot-engineering-senior",
-                new EmployerBody("91150100MA0N000000", "呼和浩特市某建筑设计院", AffiliationLevel.City, "呼和浩特市"),
+                new EmployerBody("91150100MA0N000000", "呼和浩特市某建筑设计院", AffiliationLevel.City, "呼和浩特市", "11150100MB1234567X"),
                 [3],
                 ContinuingEducation.Completed,
                 ["学历证书", "现有职称证书", "继续教育证明", "代表性论文"],

@@ -77,7 +77,7 @@ public static class UnmaskPersonalData
                 "and first records a personal-data-disclosed.v1 event (actor, role, organisation, field, case, reason) in the case's disclosure stream " +
                 "`disclosure-{id}`, which the inspectors' audit trail lists; the case's own version does not move. The reason is required. " +
                 "Roles: applicant (own case), employer (own applicants), bureau, committee-office. The answer is not cached (Cache-Control: no-store). " +
-                "Headers: X-Actor-Id, X-Actor-Role, X-Actor-Organisation (TEMPORARY until authentication), optional X-Client-Id, X-Correlation-Id.")
+                "Who unmasks is the bearer token's caller; optional header X-Correlation-Id.")
             .Produces<Disclosure>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.Tokens;
+using TitleEval.Cases.Api.Errors;
+using TitleEval.Cases.EventStore;
+
+namespace TitleEval.Cases.Api.Identity;
+
+/// <summary>
+/// Authentication (JWT bearer from the configured issuer, or the local issuer on the embedded default) and authorization
+/// (<see cref="AccessMatrix"/> per endpoint, <see cref="CaseScope"/> per case). 401 and 403 answer problem details.
+/// </summary>
+public static class IdentityRegistration
+{
+    public const string MatrixPolicy = "access-matrix";
+
+    /// <summary>Signature algorithms accepted; "none" is not among them, and unsigned tokens are refused anyway.</summary>
+    public static readonly IReadOnlyList<string> Algorithms =
+    [
+        SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512,
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
+    {
+        // Read when first needed, not here: test hosts add their configuration after Program's builder code has run.
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IConfiguration>().GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions());
+        builder.Services.AddSingleton(provider => new LocalIssuer(LocalTokens.Resolve(
+            provider.GetRequiredService<AuthOptions>(), provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<IConfiguration>())));
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions, LocalIssuer>((options, auth, localIssuer) =>
+        {
+            var local = localIssuer.Tokens;
+
+            // Keep claim names as issued ("sub", "role", "org"), not mapped to long XML names.
+            options.MapInboundClaims = false;
+            options.Audience = auth.Audience;
+            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            {
+                options.Authority = auth.Authority;
+                options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            }
+
+            var keys = Keys(auth).ToList();
+            var issuers = new List<string>();
+            if (!string.IsNullOrWhiteSpace(auth.Issuer))
+            {
+                issuers.Add(auth.Issuer);
+            }
+
+            if (local is not null)
+            {
+                keys.Add(local.Key);
+                issuers.Add(local.Issuer);
+            }
+
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidIssuers = issuers.Count > 0 ? issuers : null,
+                ValidateAudience = true,
+                ValidAudience = auth.Audience,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidateIssuerSigningKey = true,
+                IssuerSigningKeys = keys,
+                ValidAlgorithms = Algorithms,
+                ClockSkew = auth.ClockSkew,
+                NameClaimType = ClaimNames.Subject,
+                RoleClaimType = ClaimNames.Role,
+            };
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (!Caller.TryRead(context.Principal!, out var caller, out var problem))
+                    {
+                        context.Fail(new MissingClaimException(problem!));
+                        return Task.CompletedTask;
+                    }
+
+                    context.HttpContext.Items[typeof(Caller)] = caller;
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var detail = context.AuthenticateFailure switch
+                    {
+                        null => "Send a bearer token: Authorization: Bearer <token> (see api-docs/roles.md).",
+                        SecurityTokenExpiredException => "The token has expired; get a new one from the identity provider.",
+                        MissingClaimException missing => $"The token is not usable: {missing.Message}.",
+                        _ => "The token is not valid here (signature, issuer, audience, algorithm or lifetime); get a new one from the identity provider.",
+                    };
+                    context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+                    await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Authentication required", detail);
+                },
+                OnForbidden = context => WriteProblemAsync(
+                    context.HttpContext,
+                    StatusCodes.Status403Forbidden,
+                    ProblemTypes.Forbidden,
+                    "Not allowed for this role",
+                    "你的角色（或合作系统的授权范围）不能执行此操作。 / Your role (or, for a partner system, its scopes) may not do this; api-docs/roles.md lists who may call each endpoint."),
+            };
+        });
+
+        builder.Services.AddSingleton<IAuthorizationHandler, MatrixHandler>();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(MatrixPolicy, policy => policy
+            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new MatrixRequirement()));
+        return builder;
+    }
+
+    public static WebApplication UseIdentity(this WebApplication app)
+    {
+        // Resolved now so that a local issuer configured on in Production stops the start instead of the first request.
+        app.Services.GetRequiredService<LocalIssuer>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The route group every API endpoint is mapped in: a valid token, a row in the matrix that lets the caller in, and the case scope.</summary>
+    public static RouteGroupBuilder MapProtected(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(string.Empty).RequireAuthorization(MatrixPolicy);
+        group.AddEndpointFilter(CaseScope.FilterAsync);
+        group.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        return group;
+    }
+
+    /// <summary>The configured signing keys: symmetric (base64) and public (PEM, RSA or EC).</summary>
+    public static IEnumerable<SecurityKey> Keys(AuthOptions auth)
+    {
+        foreach (var (key, index) in auth.SymmetricKeys.Select((k, i) => (k, i)))
+        {
+            var bytes = Convert.FromBase64String(key);
+            if (bytes.Length < 32)
+            {
+                throw new InvalidOperationException($"Auth:SymmetricKeys:{index} must be at least 32 bytes (base64).");
+            }
+
+            yield return new SymmetricSecurityKey(bytes) { KeyId = $"symmetric-{index}" };
+        }
+
+        foreach (var (pem, index) in auth.PublicKeys.Select((k, i) => (k, i)))
+        {
+            if (pem.Contains("EC PUBLIC", StringComparison.Ordinal) || TryEcdsa(pem) is not null)
+            {
+                yield return new ECDsaSecurityKey(TryEcdsa(pem)!) { KeyId = $"public-{index}" };
+            }
+            else
+            {
+                var rsa = RSA.Create();
+                rsa.ImportFromPem(pem);
+                yield return new RsaSecurityKey(rsa) { KeyId = $"public-{index}" };
+            }
+        }
+    }
+
+    private static ECDsa? TryEcdsa(string pem)
+    {
+        try
+        {
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportFromPem(pem);
+            return ecdsa;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WriteProblemAsync(HttpContext http, int status, string type, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
+
+    /// <summary>The local issuer, when it is on (<see cref="LocalTokens.Resolve"/>).</summary>
+    public sealed record LocalIssuer(LocalTokens? Tokens);
+
+    private sealed class MissingClaimException(string message) : SecurityTokenValidationException(message);
+
+    private sealed class MatrixRequirement : IAuthorizationRequirement;
+
+    /// <summary>Lets the caller in when the endpoint's row in <see cref="AccessMatrix"/> names their role (and, for a partner, a scope it holds).</summary>
+    private sealed class MatrixHandler : AuthorizationHandler<MatrixRequirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, MatrixRequirement requirement)
+        {
+            if (context.Resource is HttpContext http
+                && http.GetEndpoint() is RouteEndpoint endpoint
+                && Caller.TryRead(context.User, out var caller, out _)
+                && AccessMatrix.Find(http.Request.Method, endpoint.RoutePattern.RawText) is { } rule
+                && rule.Allows(caller!))
+            {
+                context.Succeed(requirement);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
