@@ -342,6 +342,7 @@ public sealed class PostgresProjectionHostKillTests : ProjectionHostKillTests
             ["EventStore:PostgresConnectionString"] = database,
             ["Privacy:ResidentIdHmacKey"] = Convert.ToBase64String(new byte[32]),
             ["Projections:BatchSize"] = "1",
+            ["Audit:CheckpointSigningKey"] = TestKeys.AuditSigningKey,
         };
         var store = EventStoreFactory.Create(new EventStoreOptions { Engine = EventStoreEngine.MessageDb, PostgresConnectionString = database }, TimeProvider.System);
         return (settings, store, () => PostgresServer.DropDatabaseAsync(database));
