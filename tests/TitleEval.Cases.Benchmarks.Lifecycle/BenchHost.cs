@@ -27,7 +27,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IServiceProvider Services => Factory.Services;
 
-    public static async Task<BenchHost> StartAsync(string engine, Options options, TimeProvider clock)
+    public static async Task<BenchHost> StartAsync(string engine, Options options, TimeProvider clock, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         // The API's content root is this program's folder (appsettings.json and reference-data/ are copied here).
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TITLEEVAL_CASES_API", AppContext.BaseDirectory);
@@ -52,6 +52,11 @@ internal sealed class BenchHost : IAsyncDisposable
         {
             settings["EventStore:Engine"] = "Sqlite";
             settings["EventStore:SqlitePath"] = Path.Combine(folder, "titleeval.db");
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         var factory = new KestrelFactory(settings, clock);

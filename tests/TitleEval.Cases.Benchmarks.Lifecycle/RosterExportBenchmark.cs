@@ -31,35 +31,40 @@ internal static class RosterExportBenchmark
 
     private static async Task RunAsync(string engine, Options options, int rows, int requests)
     {
-        await using var bench = await BenchHost.StartAsync(engine, options, new TestClock(TestClock.NoonCst(new DateOnly(2026, 6, 15))));
-        var services = bench.Services;
-        var store = services.GetRequiredService<IEventStore>();
-        var host = services.GetRequiredService<ProjectionHost>();
-        var tables = await host.ActiveTablesAsync(host.Find(new RosterProjection().Name)!, CancellationToken.None);
-        await FillAsync(store, tables[RosterProjection.Table], rows);
-
-        const string query = "/api/v1/rosters?committee=bench&planYear=2026";
+        // First every request renders its file (Rosters:ExportCacheEntries = 0), then with the export cache on: the roster
+        // does not change during the run, so its file is rendered once and served to every later request.
         var results = new List<(string Name, double Single, double P50, double P99)>();
-        foreach (var format in new[] { "csv", "xlsx" })
+        foreach (var cached in new[] { false, true })
         {
-            var path = $"{query}&format={format}";
-            await MeasureAsync(bench.Http, path, 3, 1); // warm-up
-            var single = await MeasureAsync(bench.Http, path, 15, 1);
-            var concurrent = await MeasureAsync(bench.Http, path, requests, options.Clients);
-            results.Add((format, Percentile(single, 0.5), Percentile(concurrent, 0.5), Percentile(concurrent, 0.99)));
+            var settings = new Dictionary<string, string?> { ["Rosters:ExportCacheEntries"] = cached ? "16" : "0" };
+            await using var bench = await BenchHost.StartAsync(engine, options, new TestClock(TestClock.NoonCst(new DateOnly(2026, 6, 15))), settings);
+            var services = bench.Services;
+            var store = services.GetRequiredService<IEventStore>();
+            var host = services.GetRequiredService<ProjectionHost>();
+            var tables = await host.ActiveTablesAsync(host.Find(new RosterProjection().Name)!, CancellationToken.None);
+            await FillAsync(store, tables[RosterProjection.Table], rows);
+
+            const string query = "/api/v1/rosters?committee=bench&planYear=2026";
+            foreach (var format in new[] { "csv", "xlsx" })
+            {
+                var path = $"{query}&format={format}";
+                await MeasureAsync(bench.Http, path, 3, 1); // warm-up
+                var single = await MeasureAsync(bench.Http, path, 15, 1);
+                var concurrent = await MeasureAsync(bench.Http, path, requests, options.Clients);
+                results.Add((cached ? $"{format} cached" : format, Percentile(single, 0.5), Percentile(concurrent, 0.5), Percentile(concurrent, 0.99)));
+            }
         }
 
         var (_, baseSingle, baseP50, baseP99) = results[0];
         Console.WriteLine();
         Console.WriteLine($"== {engine}: roster of {rows} rows");
-        Console.WriteLine($"   {"format",-8} {"1 client median ms",20} {$"{options.Clients} clients p50 ms",18} {$"{options.Clients} clients p99 ms",18}  ratio to csv (median / p50 / p99)");
+        Console.WriteLine($"   {"format",-12} {"1 client median ms",20} {$"{options.Clients} clients p50 ms",18} {$"{options.Clients} clients p99 ms",18}  ratio to csv (median / p50 / p99)");
         foreach (var (name, single, p50, p99) in results)
         {
-            Console.WriteLine($"   {name,-8} {single,20:F0} {p50,18:F0} {p99,18:F0}  {single / baseSingle:F2} / {p50 / baseP50:F2} / {p99 / baseP99:F2}");
+            Console.WriteLine($"   {name,-12} {single,20:F1} {p50,18:F1} {p99,18:F1}  {single / baseSingle:F2} / {p50 / baseP50:F2} / {p99 / baseP99:F2}");
         }
 
-        var xlsxP99 = results[1].P99;
-        Console.WriteLine($"   xlsx p99 target < 1000 ms with {options.Clients} clients: {(xlsxP99 < 1000 ? "met" : "MISSED")}");
+        Console.WriteLine($"   xlsx p99 target < 1000 ms with {options.Clients} clients: rendered each time {(results[1].P99 < 1000 ? "met" : "MISSED")}, cached {(results[3].P99 < 1000 ? "met" : "MISSED")}");
     }
 
     /// <summary>Rows shaped like the seeder's, Chinese names and employers included, all on one committee's roster.</summary>

@@ -72,6 +72,13 @@ public sealed partial class ProjectionHost(
         return new ProjectionTables(store, generation.Active);
     }
 
+    /// <summary>The active generation and how far it has applied the log: what a query's result depends on.</summary>
+    public async Task<(int Generation, long Checkpoint)> ActiveCheckpointAsync(IProjection projection, CancellationToken cancellationToken)
+    {
+        var generation = await generations.ReadAsync(projection.Name, cancellationToken) ?? await generations.EnsureAsync(projection, cancellationToken);
+        return (generation.Active, await store.ReadCheckpointAsync(ProjectionGeneration.Subscription(projection.Name, generation.Active), cancellationToken));
+    }
+
     /// <summary>Read-your-writes: waits until the projection has applied <paramref name="position"/>; false after the configured timeout.</summary>
     public async Task<bool> WaitForAsync(IProjection projection, long position, CancellationToken cancellationToken)
     {

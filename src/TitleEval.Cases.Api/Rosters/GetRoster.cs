@@ -68,7 +68,7 @@ public static class GetRoster
     /// <response code="503">The read model has not reached the given position in time; retry after the Retry-After seconds.</response>
     private static async Task<IResult> GetAsync(
         string? committee, int? planYear, string? series, string? level, string? format, long? after,
-        HttpContext http, IMediator mediator, ProjectionHost host, CancellationToken ct)
+        HttpContext http, IMediator mediator, ProjectionHost host, RosterExportCache cache, CancellationToken ct)
     {
         var errors = new FieldErrors();
         Level? parsedLevel = null;
@@ -100,13 +100,22 @@ public static class GetRoster
             return behind;
         }
 
-        var roster = await mediator.Send(new Query(new RosterFilter(committee, planYear, series, parsedLevel)), ct);
-        var name = $"roster-{committee ?? "all"}-{planYear?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{series ?? "all"}-{parsedLevel?.ToString() ?? "all"}";
-        return kind switch
+        var query = new Query(new RosterFilter(committee, planYear, series, parsedLevel));
+        if (kind == "json")
         {
-            "csv" => TypedResults.File(RosterExport.Csv(roster.Rows), CsvType, $"{name}.csv"),
-            "xlsx" => TypedResults.File(RosterExport.Xlsx(roster.Rows), XlsxType, $"{name}.xlsx"),
-            _ => TypedResults.Ok(roster),
-        };
+            return TypedResults.Ok(await mediator.Send(query, ct));
+        }
+
+        var name = $"roster-{committee ?? "all"}-{planYear?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{series ?? "all"}-{parsedLevel?.ToString() ?? "all"}";
+        var (generation, checkpoint) = await host.ActiveCheckpointAsync(host.Find(new RosterProjection().Name)!, ct);
+
+        // Rendered once per state of the roster (RosterExportCache); not with the request's token, since other requests
+        // may be waiting for the same rendering.
+        var file = await cache.GetOrRenderAsync(string.Join('|', generation, checkpoint, kind, committee ?? "\0", planYear?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", series ?? "\0", parsedLevel?.ToString() ?? "-"), async () =>
+        {
+            var roster = await mediator.Send(query, CancellationToken.None);
+            return kind == "csv" ? RosterExport.Csv(roster.Rows) : RosterExport.Xlsx(roster.Rows);
+        });
+        return kind == "csv" ? TypedResults.File(file, CsvType, $"{name}.csv") : TypedResults.File(file, XlsxType, $"{name}.xlsx");
     }
 }

@@ -11,6 +11,8 @@ public static class ReadModelsRegistration
     {
         builder.Services.AddSingleton<IProjection, RosterProjection>();
         builder.Services.AddSingleton<IProjection, CertificateProjection>();
+        builder.Services.Configure<RosterExportOptions>(builder.Configuration.GetSection("Rosters"));
+        builder.Services.AddSingleton<RosterExportCache>();
         return builder;
     }
 

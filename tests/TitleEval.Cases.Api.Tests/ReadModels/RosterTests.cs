@@ -6,6 +6,8 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Spreadsheet;
 using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Api.Tests.Applications;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
 using static TitleEval.Cases.Api.Tests.ReadModels.ReadModelCases;
@@ -145,6 +147,45 @@ public sealed class RosterTests : IAsyncLifetime
         "1", "盟市", "呼和浩特市第一医院", "赵六", "男", "蒙古族", "1949/12", "大学本科", "内蒙古大学 1972/07", "土木工程", "工程师 2018/12", "结构设计",
         "工程系列建筑工程专业副高级", "有", ResidentId(3)[..6] + "********" + ResidentId(3)[14..], "138****0000", "3",
     ];
+
+    [Fact]
+    public async Task A_file_exported_before_a_write_is_not_served_again_after_it()
+    {
+        // Given the CSV and the XLSX exported (and kept for the roster's current state)
+        (await CsvAsync(position)).Should().HaveCount(5);
+        (await XlsxRowCountAsync(position)).Should().Be(5);
+
+        // When another case of the roster is filed
+        await SubmitAsync(client, 6, "孙八", "呼和浩特市第一医院", "City");
+        var filed = await factory.Services.GetRequiredService<IEventStore>().ReadHeadPositionAsync();
+
+        // Then both files read after that write list it
+        (await CsvAsync(filed)).Should().HaveCount(6).And.Contain(r => r[3] == "孙八");
+        (await XlsxRowCountAsync(filed)).Should().Be(6);
+    }
+
+    private async Task<List<string[]>> CsvAsync(long after)
+    {
+        var response = await client.Http.GetAsync($"{Query}&format=csv&after={after}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var csv = new CsvReader(new StreamReader(await response.Content.ReadAsStreamAsync(), detectEncodingFromByteOrderMarks: true), CultureInfo.InvariantCulture);
+        var records = new List<string[]>();
+        while (csv.Read())
+        {
+            records.Add(Enumerable.Range(0, csv.Parser.Count).Select(i => csv.GetField(i)!).ToArray());
+        }
+
+        return records;
+    }
+
+    private async Task<int> XlsxRowCountAsync(long after)
+    {
+        var response = await client.Http.GetAsync($"{Query}&format=xlsx&after={after}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var document = SpreadsheetDocument.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), isEditable: false);
+        var sheet = document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Single();
+        return ((WorksheetPart)document.WorkbookPart.GetPartById(sheet.Id!)).Worksheet.GetFirstChild<SheetData>()!.Elements<Row>().Count();
+    }
 
     private async Task<JsonObject> JsonAsync(string extra = "")
     {
