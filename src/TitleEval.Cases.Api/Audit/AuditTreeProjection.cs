@@ -20,9 +20,6 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
     public const string Table = "audit_tree";
     public const string ProjectionName = "audit-tree";
 
-    // Rows per INSERT statement: 4 parameters each, far below both engines' limits.
-    private const int RowsPerStatement = 250;
-
     public string Name => ProjectionName;
 
     public IReadOnlyList<string> Tables { get; } = [Table];
@@ -46,6 +43,9 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = batch.Tables[Table];
+
+        // Its reads below go past the batch's writer: whatever it still holds must reach the database first.
+        await batch.Writer.FlushAsync(cancellationToken);
         var size = await AuditTreeReader.ReadSizeAsync(batch.Transaction.Connection, batch.Transaction.Transaction, table, cancellationToken);
 
         // The right edge of the tree so far: the complete subtrees a new leaf's ancestors pair with.
@@ -69,22 +69,12 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
             }
         }
 
-        for (var start = 0; start < rows.Count; start += RowsPerStatement)
+        // The fast path: a statement prepared once per batch on SQLite (a multi-row INSERT's hundreds of named
+        // parameters bind slowly there), merged rows sent many to a round trip on PostgreSQL.
+        var insert = $"INSERT INTO {table} (level, idx, hash, global_position) VALUES (@level, @idx, @hash, @position)";
+        foreach (var row in rows)
         {
-            var chunk = rows.Skip(start).Take(RowsPerStatement).ToList();
-            var sql = new StringBuilder($"INSERT INTO {table} (level, idx, hash, global_position) VALUES ");
-            var parameters = new List<(string, object?)>(chunk.Count * 4);
-            for (var i = 0; i < chunk.Count; i++)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}(@l{i}, @i{i}, @h{i}, @p{i})");
-                parameters.Add(($"@l{i}", chunk[i].Level));
-                parameters.Add(($"@i{i}", chunk[i].Index));
-                parameters.Add(($"@h{i}", chunk[i].Hash));
-                parameters.Add(($"@p{i}", chunk[i].Position));
-            }
-
-            await using var insert = batch.Command(sql.ToString(), [.. parameters]);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteAsync(insert, cancellationToken, ("@level", row.Level), ("@idx", row.Index), ("@hash", row.Hash), ("@position", row.Position));
         }
     }
 
