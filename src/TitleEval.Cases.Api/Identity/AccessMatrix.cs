@@ -74,7 +74,9 @@ public static class AccessMatrix
         // Reference data and published results.
         Row("GET", "/api/v1/plans", string.Join(' ', All), Scopes.ReferenceRead),
         Row("GET", "/api/v1/certificates/{number}", string.Join(' ', All), Scopes.CertificatesRead),
-        Row("GET", "/api/v1/rosters", $"{Offices} {Partner}", Scopes.ResultsRead),
+        // A committee-wide roster names other units' applicants: the offices that compile and publicise it read it;
+        // employers and departments reach their own applicants through case search, which is scoped.
+        Row("GET", "/api/v1/rosters", $"{Bureau} {CommitteeOffice} {Inspector} {Roles.System} {Partner}", Scopes.ResultsRead),
         Row("GET", "/api/v1/statistics", $"{Department} {Bureau} {CommitteeOffice} {Inspector} {Roles.System}"),
 
         // The integrity database is kept by the bureau [domain.md §1]; offices check a person before they recommend.
