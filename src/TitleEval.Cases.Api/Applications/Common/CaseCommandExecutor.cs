@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TitleEval.Cases.Domain;
 using TitleEval.Cases.Domain.Applications;
 using TitleEval.Cases.EventStore;
@@ -126,11 +125,12 @@ public sealed class CaseCommandExecutor(IEventStore store, TimeProvider time)
         var stream = Streams.Application(applicationId);
         for (var attempt = 1; ; attempt++)
         {
-            if (headers.IdempotencyKey is { } key && await store.ReadIdempotencyAsync(key, cancellationToken) is { } stored)
+            switch (await Idempotency.LookUpAsync<StoredResponse>(store, headers, cancellationToken))
             {
-                return stored.RequestHash == headers.RequestHash
-                    ? new CommandOutcome.Replayed(JsonSerializer.Deserialize<StoredResponse>(stored.Response, EventSerialization.Options)!)
-                    : new CommandOutcome.IdempotencyKeyReused(key);
+                case Idempotency.Earlier<StoredResponse>.Replay replay:
+                    return new CommandOutcome.Replayed(replay.Response);
+                case Idempotency.Earlier<StoredResponse>.KeyReused reused:
+                    return new CommandOutcome.IdempotencyKeyReused(reused.Key);
             }
 
             var loaded = await LoadAsync<ApplicationEvent, ApplicationState>(store, stream, ApplicationDecider.Fold, cancellationToken);
@@ -176,8 +176,8 @@ public sealed class CaseCommandExecutor(IEventStore store, TimeProvider time)
                     change.ApplicationEvents.Count == 0 ? loaded.Version : appended.VersionOf(stream),
                     appended.LastGlobalPosition,
                     status);
-                var result = headers.IdempotencyKey is { } idempotencyKey
-                    ? await store.AppendAsync(appends, new IdempotencyRecord(idempotencyKey, headers.RequestHash, a => JsonSerializer.Serialize(new StoredResponse(statusCode, ResultOf(a)), EventSerialization.Options)), cancellationToken)
+                var result = Idempotency.Record(headers, a => new StoredResponse(statusCode, ResultOf(a))) is { } idempotency
+                    ? await store.AppendAsync(appends, idempotency, cancellationToken)
                     : await store.AppendAsync(appends, cancellationToken);
                 return new CommandOutcome.Done(ResultOf(result), created);
             }

@@ -6,8 +6,8 @@ using TitleEval.Cases.EventStore;
 namespace TitleEval.Cases.Api.Applications.Common;
 
 /// <summary>
-/// <c>Idempotency-Key</c> for commands outside a case (the case commands keep theirs in <see cref="CaseCommandExecutor"/>):
-/// the first answer is stored with the events in one commit; a retry with the same key and request gets that answer
+/// <c>Idempotency-Key</c> for every command (case commands through <see cref="CaseCommandExecutor"/>, integrity records
+/// on their own): the first answer is stored with the events in one commit; a retry with the same key and request gets that answer
 /// again, another request under the same key is refused.
 /// </summary>
 public static class Idempotency
