@@ -17,27 +17,9 @@ PORT=${PORT:-5098}
 APPS=${APPS:-300}
 BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/titleeval-read-demo.XXXXXX")
-SERVICE_PID=""
-
-cleanup() {
-  local rc=$?
-  if [[ -n "$SERVICE_PID" ]]; then
-    kill -TERM -- "-$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 -- "-$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVICE_PID" 2>/dev/null || true
-  fi
-  if [[ $rc -ne 0 ]]; then
-    echo "read-side demo FAILED (exit $rc); service log: $WORK/service.log" >&2
-  elif [[ -z "${KEEP:-}" ]]; then
-    rm -rf "$WORK"
-  fi
-  exit $rc
-}
-trap cleanup EXIT
-
-die() { echo "error: $*" >&2; exit 1; }
-for tool in dotnet curl python3; do command -v "$tool" >/dev/null || die "$tool is required"; done
-if curl -s -o /dev/null "$BASE/health/live"; then die "something already listens on $BASE; set PORT"; fi
+NAME="read-side demo"
+# shellcheck source=service.sh
+source "$REPO/api-docs/examples/service.sh"
 
 api() { (cd "$WORK" && dotnet run --no-build --project "$REPO/src/TitleEval.Cases.Api" -- "$@"); }
 
@@ -50,12 +32,7 @@ api seed --applications "$APPS" | tee "$WORK/seed.log"
 echo "starting the service on $BASE ..."
 (cd "$WORK" && exec setsid dotnet run --no-build --project "$REPO/src/TitleEval.Cases.Api" --urls "$BASE" >"$WORK/service.log" 2>&1) &
 SERVICE_PID=$!
-for i in $(seq 1 180); do
-  if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true)" == 200 ]]; then break; fi
-  kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 30 "$WORK/service.log" >&2; die "the service stopped during start"; }
-  [[ $i -lt 180 ]] || die "the service was not ready after 180 s"
-  sleep 1
-done
+wait_ready
 
 # Local tokens (Development only), minted in the same folder, so with the service's key (./data/local-token-signing.key).
 # The seeded Engineering senior cases belong to the committee hohhot-engineering-senior.
