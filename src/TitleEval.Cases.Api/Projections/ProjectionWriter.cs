@@ -22,6 +22,7 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> MergedSql = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, DbCommand> prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> raw = new(StringComparer.Ordinal);
     private readonly Dictionary<RecordedEvent, object> events = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<RecordedEvent, EventMetadata?> metadata = new(ReferenceEqualityComparer.Instance);
     private readonly bool queueWrites = transaction.Engine == "messagedb" && transaction.Connection.CanCreateBatch;
@@ -175,8 +176,19 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
             return;
         }
 
-        var statement = Prepared(sql, parameters);
-        await statement.ExecuteNonQueryAsync(cancellationToken);
+        if (Transaction.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite && RawStatement.CanBind(parameters))
+        {
+            if (!raw.TryGetValue(sql, out var statement))
+            {
+                statement = new RawStatement(sqlite, sql);
+                raw[sql] = statement;
+            }
+
+            statement.Execute(parameters);
+            return;
+        }
+
+        await Prepared(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Sends the held and queued writes; a read or the checkpoint must come after them.</summary>
@@ -226,6 +238,12 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
         }
 
         prepared.Clear();
+        foreach (var statement in raw.Values)
+        {
+            statement.Dispose();
+        }
+
+        raw.Clear();
         if (queued is not null)
         {
             await queued.DisposeAsync();
@@ -269,5 +287,103 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// A SQLite statement prepared once per batch and bound by index straight through SQLitePCL. Profiling a rebuild
+    /// showed Microsoft.Data.Sqlite's per-execution binding (each parameter's index looked up by name, each text value
+    /// copied to a new UTF-8 array) at a third of the rebuild's time and much of its garbage; this binds UTF-16 text in
+    /// place. It takes only the types whose storage is unambiguous (text, integers, blobs, reals, NULL), so a row is
+    /// stored exactly as Microsoft.Data.Sqlite would store it; a statement with any other value takes the other path.
+    /// It runs in the batch's transaction because SQLite's transaction belongs to the connection.
+    /// </summary>
+    private sealed class RawStatement : IDisposable
+    {
+        private readonly SQLitePCL.sqlite3 database;
+        private readonly SQLitePCL.sqlite3_stmt statement;
+        private readonly Dictionary<string, int> indexes = new(StringComparer.Ordinal);
+        private readonly int parameterCount;
+
+        public RawStatement(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            database = connection.Handle!;
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(database, sql, out statement));
+            parameterCount = SQLitePCL.raw.sqlite3_bind_parameter_count(statement);
+        }
+
+        public static bool CanBind(IReadOnlyList<(string Name, object? Value)> parameters)
+        {
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Value is not (null or DBNull or string or long or int or short or bool or byte[] or double))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public void Execute(IReadOnlyList<(string Name, object? Value)> parameters)
+        {
+            // As Microsoft.Data.Sqlite does, a parameter left unbound is an error rather than a silent NULL.
+            if (parameters.Count != parameterCount)
+            {
+                throw new InvalidOperationException($"The statement has {parameterCount} parameters; {parameters.Count} were given.");
+            }
+
+            SQLitePCL.raw.sqlite3_reset(statement);
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var (name, value) = parameters[i];
+                var index = Index(name);
+                Check(value switch
+                {
+                    null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
+                    string text => SQLitePCL.raw.sqlite3_bind_text16(statement, index, text.AsSpan()),
+                    long number => SQLitePCL.raw.sqlite3_bind_int64(statement, index, number),
+                    int number => SQLitePCL.raw.sqlite3_bind_int64(statement, index, number),
+                    short number => SQLitePCL.raw.sqlite3_bind_int64(statement, index, number),
+                    bool flag => SQLitePCL.raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+                    byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(statement, index, bytes),
+                    double real => SQLitePCL.raw.sqlite3_bind_double(statement, index, real),
+                    _ => throw new InvalidOperationException($"No raw SQLite binding for {value.GetType()}."),
+                });
+            }
+
+            var result = SQLitePCL.raw.sqlite3_step(statement);
+            SQLitePCL.raw.sqlite3_reset(statement);
+            if (result is not (SQLitePCL.raw.SQLITE_DONE or SQLitePCL.raw.SQLITE_ROW))
+            {
+                Check(result);
+            }
+        }
+
+        public void Dispose() => statement.Dispose();
+
+        private int Index(string name)
+        {
+            if (!indexes.TryGetValue(name, out var index))
+            {
+                index = SQLitePCL.raw.sqlite3_bind_parameter_index(statement, name);
+                if (index == 0)
+                {
+                    throw new InvalidOperationException($"The statement has no parameter {name}.");
+                }
+
+                indexes[name] = index;
+            }
+
+            return index;
+        }
+
+        private void Check(int result)
+        {
+            if (result is not SQLitePCL.raw.SQLITE_OK)
+            {
+                throw new Microsoft.Data.Sqlite.SqliteException(
+                    $"SQLite Error {result}: '{SQLitePCL.raw.sqlite3_errmsg(database).utf8_to_string()}'.", result, SQLitePCL.raw.sqlite3_extended_errcode(database));
+            }
+        }
     }
 }
