@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.EventStore;
 
-namespace TitleEval.Cases.Api.Tests.Projections;
+namespace TitleEval.Cases.Api.Tests.ReadModels;
 
 /// <summary>
 /// The batch writer binds SQLite statements through SQLitePCL itself, not Microsoft.Data.Sqlite. A rebuild compared with
