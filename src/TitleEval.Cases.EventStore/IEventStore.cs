@@ -44,6 +44,12 @@ public delegate Task SubscriptionBatchHandler(IReadOnlyList<RecordedEvent> event
 /// The handler of one batch shared by several subscriptions: <paramref name="checkpoints"/>[i] is where subscription i
 /// stood, so it applies only the events after it; all write through <paramref name="transaction"/>.
 /// </summary>
+/// <summary>
+/// Events read from the log after <paramref name="After"/> ahead of their batch. Stored events never change and the
+/// log is read in global order, so the events a later read would return after the same position begin with these.
+/// </summary>
+public sealed record ReadAhead(long After, IReadOnlyList<RecordedEvent> Events);
+
 public delegate Task SharedBatchHandler(IReadOnlyList<RecordedEvent> events, IReadOnlyList<long> checkpoints, SubscriberTransaction transaction, CancellationToken cancellationToken);
 
 public interface IEventStore : IEventReader, IEventWriter
@@ -74,9 +80,11 @@ public interface IEventStore : IEventReader, IEventWriter
     /// subscriptions at once — one read of the log feeding all of them (a rebuild of every projection): reads the next
     /// batch after the lowest of their checkpoints and, in one transaction, lets <paramref name="handler"/> write and
     /// moves every checkpoint to the batch's end (a checkpoint already past it stays). Returns the number of events
-    /// read (0 when every subscription has caught up).
+    /// read (0 when every subscription has caught up). When <paramref name="readAhead"/> holds events read right after the
+    /// lowest checkpoint (by a read made while the previous batch was applied), they are the batch and the log is not
+    /// read again; otherwise it is ignored.
     /// </summary>
-    Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default);
+    Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default, ReadAhead? readAhead = null);
 
     /// <summary>An open connection to the store's database, for queries over read models that subscribers wrote (the caller disposes it).</summary>
     Task<DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default);

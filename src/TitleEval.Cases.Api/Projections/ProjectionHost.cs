@@ -1,3 +1,4 @@
+using TitleEval.Cases.Api.Applications.Common;
 using Microsoft.Extensions.Options;
 using TitleEval.Cases.Api.Store;
 using TitleEval.Cases.EventStore;
@@ -189,8 +190,13 @@ public sealed partial class ProjectionHost(
         var subscriptions = building.Select(b => ProjectionGeneration.Subscription(b.Projection.Name, b.Generation)).ToArray();
         var tables = building.Select(b => new ProjectionTables(store, b.Generation)).ToArray();
         var total = 0;
+        Task<ParsedBatch?>? next = null;
         for (var turn = 0; turn < BatchesPerTurn; turn++)
         {
+            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+            var ahead = next is null ? null : await next;
+            next = null;
+            Count("wait for the read ahead", System.Diagnostics.Stopwatch.GetTimestamp() - waiting);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var handled = 0L;
             var applied = await store.ApplyNextBatchAsync(
@@ -199,7 +205,15 @@ public sealed partial class ProjectionHost(
                 async (events, checkpoints, transaction, ct) =>
                 {
                     var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+
+                    // The next batch is read and parsed on the other core while this one is written.
+                    next = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, ct), ct);
                     await using var writer = new ProjectionWriter(transaction);
+                    if (ahead is not null && ReferenceEquals(ahead.Events.Events, events))
+                    {
+                        writer.Adopt(ahead.Parsed, ahead.Metadata);
+                    }
+
                     for (var i = 0; i < building.Count; i++)
                     {
                         var after = checkpoints[i];
@@ -221,7 +235,8 @@ public sealed partial class ProjectionHost(
                     Count("send queued writes", writer.FlushTicks);
                     handled = System.Diagnostics.Stopwatch.GetTimestamp() - handlerStarted;
                 },
-                cancellationToken);
+                cancellationToken,
+                ahead?.Events);
             Count("read log + checkpoints + commit", System.Diagnostics.Stopwatch.GetTimestamp() - started - handled);
             if (applied == 0)
             {
@@ -243,6 +258,50 @@ public sealed partial class ProjectionHost(
 
         return total > 0;
     }
+
+    private sealed record ParsedBatch(ReadAhead Events, Dictionary<RecordedEvent, object> Parsed, Dictionary<RecordedEvent, EventMetadata?> Metadata);
+
+    /// <summary>
+    /// The batch after <paramref name="after"/>, read and parsed ahead; null when the read fails (the batch is then read
+    /// as usual, and its failure, if any, is met there). An event or metadata that does not parse is left for the
+    /// projection to parse and fail on, as it would without the read ahead.
+    /// </summary>
+    private async Task<ParsedBatch?> ReadAheadAsync(long after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var events = await store.ReadAllAsync(after, options.Value.RebuildBatchSize, cancellationToken);
+            var parsed = new Dictionary<RecordedEvent, object>(events.Count, ReferenceEqualityComparer.Instance);
+            var metadata = new Dictionary<RecordedEvent, EventMetadata?>(events.Count, ReferenceEqualityComparer.Instance);
+            foreach (var e in events)
+            {
+                try
+                {
+                    parsed[e] = EventSerialization.Deserialize(e);
+                }
+                catch (Exception exception) when (Unparsable(exception))
+                {
+                }
+
+                try
+                {
+                    metadata[e] = EventSerialization.Metadata(e);
+                }
+                catch (Exception exception) when (Unparsable(exception))
+                {
+                }
+            }
+
+            return new ParsedBatch(new ReadAhead(after, events), parsed, metadata);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Unparsable(Exception exception) =>
+        exception is System.Text.Json.JsonException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException;
 
     /// <summary>Runs until every projection has caught up with the log (for tests and the rebuild command).</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)

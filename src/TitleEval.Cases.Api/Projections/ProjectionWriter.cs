@@ -38,6 +38,20 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
     /// <summary>Stopwatch ticks spent sending queued writes.</summary>
     public long FlushTicks { get; private set; }
 
+    /// <summary>Takes events and metadata parsed ahead of the batch (see <see cref="ProjectionHost"/>'s read ahead) as if parsed here.</summary>
+    public void Adopt(IReadOnlyDictionary<RecordedEvent, object> parsedEvents, IReadOnlyDictionary<RecordedEvent, EventMetadata?> parsedMetadata)
+    {
+        foreach (var (e, parsed) in parsedEvents)
+        {
+            events[e] = parsed;
+        }
+
+        foreach (var (e, parsed) in parsedMetadata)
+        {
+            metadata[e] = parsed;
+        }
+    }
+
     public object Event(RecordedEvent e)
     {
         if (!events.TryGetValue(e, out var parsed))

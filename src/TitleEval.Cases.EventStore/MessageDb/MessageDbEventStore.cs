@@ -435,7 +435,7 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
         });
     }
 
-    public Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default)
+    public Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default, ReadAhead? readAhead = null)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
         ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions.Count, 1);
@@ -464,8 +464,13 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
             }
 
             IReadOnlyList<RecordedEvent> events;
-            await using (var next = new NpgsqlCommand($"SELECT {SelectColumns} FROM message_store.messages WHERE global_position > $1 ORDER BY global_position LIMIT $2", connection, transaction))
+            if (readAhead is { Events.Count: > 0 } ahead && ahead.After == checkpoints.Min())
             {
+                events = ahead.Events.Count <= batchSize ? ahead.Events : ahead.Events.Take(batchSize).ToArray();
+            }
+            else
+            {
+                await using var next = new NpgsqlCommand($"SELECT {SelectColumns} FROM message_store.messages WHERE global_position > $1 ORDER BY global_position LIMIT $2", connection, transaction);
                 next.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoints.Min() });
                 next.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batchSize });
                 events = await ReadEventsAsync(next, cancellationToken).ConfigureAwait(false);

@@ -246,7 +246,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default)
+    public async Task<int> ApplyNextBatchAsync(IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken cancellationToken = default, ReadAhead? readAhead = null)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
         ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions.Count, 1);
@@ -257,7 +257,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
                 await SetSynchronousAsync(connection, "NORMAL", ct).ConfigureAwait(false);
                 try
                 {
-                    return await ApplySharedBatchAsync(connection, subscriptions, batchSize, handler, ct).ConfigureAwait(false);
+                    return await ApplySharedBatchAsync(connection, subscriptions, batchSize, handler, readAhead, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -267,7 +267,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ApplySharedBatchAsync(SqliteConnection connection, IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, CancellationToken ct)
+    private async Task<int> ApplySharedBatchAsync(SqliteConnection connection, IReadOnlyList<string> subscriptions, int batchSize, SharedBatchHandler handler, ReadAhead? readAhead, CancellationToken ct)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         var checkpoints = new long[subscriptions.Count];
@@ -284,8 +284,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
 
         IReadOnlyList<RecordedEvent> events;
-        await using (var next = connection.CreateCommand())
+        if (readAhead is { Events.Count: > 0 } ahead && ahead.After == checkpoints.Min())
         {
+            events = ahead.Events.Count <= batchSize ? ahead.Events : ahead.Events.Take(batchSize).ToArray();
+        }
+        else
+        {
+            await using var next = connection.CreateCommand();
             next.Transaction = transaction;
             next.CommandText = $"SELECT {SelectColumns} FROM events WHERE global_position > $after ORDER BY global_position LIMIT $max";
             next.Parameters.AddWithValue("$after", checkpoints.Min());
