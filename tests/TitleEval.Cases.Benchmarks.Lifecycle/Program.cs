@@ -230,7 +230,7 @@ internal static class ProjectionLag
                 pending.Add(w);
             }
 
-            var checkpoint = await store.ReadCheckpointAsync("projection:case-history:g1");
+            var checkpoint = await store.ReadCheckpointAsync("projection:case-history-v2:g1");
             var now = Stopwatch.GetTimestamp();
             lags.AddRange(pending.Where(p => p.Position <= checkpoint).Select(p => Stopwatch.GetElapsedTime(p.Timestamp, now).TotalMilliseconds));
             pending.RemoveAll(p => p.Position <= checkpoint);

@@ -81,19 +81,19 @@ public sealed class CaseHistoryTests : IAsyncLifetime
         var generations = factory.Services.GetRequiredService<ProjectionGenerations>();
         var host = factory.Services.GetRequiredService<ProjectionHost>();
 
-        var started = await client.Http.PostAsync("/api/v1/admin/projections/case-history/rebuild", null);
-        var whileBuilding = await generations.ReadAsync("case-history", CancellationToken.None);
+        var started = await client.Http.PostAsync("/api/v1/admin/projections/case-history-v2/rebuild", null);
+        var whileBuilding = await generations.ReadAsync("case-history-v2", CancellationToken.None);
         await host.CatchUpAsync(CancellationToken.None);
-        var after = await generations.ReadAsync("case-history", CancellationToken.None);
+        var after = await generations.ReadAsync("case-history-v2", CancellationToken.None);
 
         started.StatusCode.Should().Be(HttpStatusCode.Accepted);
         if (whileBuilding!.Building is not null)
         {
             // Until the switch, queries read the old generation.
-            (await host.ActiveTablesAsync(host.Find("case-history")!, CancellationToken.None)).Generation.Should().BeLessThanOrEqualTo(whileBuilding.Active + 1);
+            (await host.ActiveTablesAsync(host.Find("case-history-v2")!, CancellationToken.None)).Generation.Should().BeLessThanOrEqualTo(whileBuilding.Active + 1);
         }
 
-        after!.Should().Be(new ProjectionGeneration("case-history", 2, null));
+        after!.Should().Be(new ProjectionGeneration("case-history-v2", 2, null));
         (await HistoryAsync(id)).ToJsonString().Should().Be(before);
     }
 
@@ -105,7 +105,7 @@ public sealed class CaseHistoryTests : IAsyncLifetime
 
         var ready = (await client.Http.GetFromJsonAsync<JsonObject>("/health/ready"))!;
 
-        var history = ready["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "case-history")!;
+        var history = ready["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "case-history-v2")!;
         history["checkpoint"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo((long)submitted["position"]!);
         history["lagEvents"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(0);
     }

@@ -149,7 +149,7 @@ public abstract class ProjectionHostKillTests
             after = batch[^1].GlobalPosition;
         }
 
-        var history = await QueryAsync(store, $"SELECT application_id, version, global_position, event_type FROM {store.Table("case_history_g1")} ORDER BY global_position");
+        var history = await QueryAsync(store, $"SELECT application_id, version, global_position, event_type FROM {store.Table("case_history_v2_g1")} ORDER BY global_position");
         expected.Should().NotBeEmpty();
         history.Should().Equal(expected, "the case history holds every application event exactly once, in the log's order");
     }

@@ -9,38 +9,44 @@ namespace TitleEval.Cases.Api.Applications.History;
 
 /// <summary>
 /// 案件历史: every event of every case, in order, with who decided, in which role and organisation, why, through which
-/// client and when — the timeline committee offices and inspectors read. A row's id is its stream and version, so a
-/// rebuild writes identical rows. Resident ID and phone are masked in the stored details (architecture.md §4).
+/// client and when — the timeline committee offices and inspectors read. A row is keyed by its event's global position
+/// and carries the case and version (stream and version), so a rebuild writes identical rows. Resident ID and phone are
+/// masked (architecture.md §4): an event that carries an applicant stores its masked facts; every other event's facts
+/// are read from the log at query time (<see cref="GetCaseHistory"/>), where they already are, instead of a second copy.
 /// </summary>
 public sealed class CaseHistoryProjection : IProjection
 {
-    public const string Table = "case_history";
+    // v2: keyed by global position (SQLite's rowid, appended in order) instead of a "stream:version" text key inserted
+    // at random places of its own index, and no copy of facts the log holds; together they were most of a rebuild's
+    // case-history time. The new name builds the new table from the log.
+    public const string Table = "case_history_v2";
 
-    public string Name => "case-history";
+    public string Name => "case-history-v2";
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
-    public IEnumerable<string> CreateTables(ProjectionTables tables) =>
-    [
-        $"""
-        CREATE TABLE IF NOT EXISTS {tables[Table]} (
-            row_id TEXT PRIMARY KEY,
-            application_id TEXT NOT NULL,
-            version BIGINT NOT NULL,
-            global_position BIGINT NOT NULL,
-            event_type TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            occurred_at TEXT NULL,
-            actor_id TEXT NULL,
-            actor_role TEXT NULL,
-            actor_organisation TEXT NULL,
-            reason TEXT NULL,
-            client_id TEXT NULL,
-            correlation_id TEXT NULL,
-            details TEXT NOT NULL)
-        """,
-        $"CREATE INDEX IF NOT EXISTS {tables[Table].Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_case ON {tables[Table]} (application_id, version)",
-    ];
+    public IEnumerable<string> CreateTables(ProjectionTables tables)
+    {
+        var table = tables[Table];
+        var postgres = table.StartsWith("titleeval.", StringComparison.Ordinal);
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {table} (
+                global_position {(postgres ? "BIGINT" : "INTEGER")} PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                event_type TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                occurred_at TEXT NULL,
+                actor_id TEXT NULL,
+                actor_role TEXT NULL,
+                actor_organisation TEXT NULL,
+                reason TEXT NULL,
+                client_id TEXT NULL,
+                correlation_id TEXT NULL,
+                masked_details TEXT NULL)
+            """;
+        yield return $"CREATE INDEX IF NOT EXISTS {table.Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_case ON {table} (application_id, version)";
+    }
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
@@ -49,16 +55,15 @@ public sealed class CaseHistoryProjection : IProjection
             var metadata = batch.Metadata(e);
             await batch.ExecuteAsync(
                 $"""
-                INSERT INTO {batch.Tables[Table]} (row_id, application_id, version, global_position, event_type, recorded_at, occurred_at,
-                    actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details)
-                VALUES (@row, @application, @version, @position, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @details)
-                ON CONFLICT (row_id) DO NOTHING
+                INSERT INTO {batch.Tables[Table]} (global_position, application_id, version, event_type, recorded_at, occurred_at,
+                    actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, masked_details)
+                VALUES (@position, @application, @version, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @masked)
+                ON CONFLICT (global_position) DO NOTHING
                 """,
                 cancellationToken,
-                ("@row", $"{e.Stream}:{e.Version}"),
+                ("@position", e.GlobalPosition),
                 ("@application", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
                 ("@version", e.Version),
-                ("@position", e.GlobalPosition),
                 ("@type", e.Type),
                 ("@recorded", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
                 ("@occurred", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
@@ -68,32 +73,32 @@ public sealed class CaseHistoryProjection : IProjection
                 ("@reason", metadata?.Reason),
                 ("@client", metadata?.ClientId),
                 ("@correlation", metadata?.CorrelationId),
-                ("@details", Details(e)));
+                ("@masked", MaskedDetails(e)));
         }
     }
 
-    /// <summary>The event's facts, with the applicant's resident ID and phone masked.</summary>
-    private static string Details(RecordedEvent e)
+    /// <summary>The event's facts with the applicant's resident ID and phone masked; null when it carries no applicant (its facts are shown as logged).</summary>
+    private static string? MaskedDetails(RecordedEvent e)
     {
-        // Only an event with an applicant carries an ID or a phone to mask; the others are stored as written, which
-        // spares parsing and re-writing every event's JSON (the query parses the column either way).
         if (!e.Data.Contains("\"applicant\"", StringComparison.Ordinal))
         {
-            return e.Data;
+            return null;
         }
 
         var details = JsonNode.Parse(e.Data)!.AsObject();
-        if (details["applicant"] is JsonObject applicant)
+        if (details["applicant"] is not JsonObject applicant)
         {
-            if (applicant["residentId"]?.GetValue<string>() is { } id)
-            {
-                applicant["residentId"] = ResidentId.Mask(id);
-            }
+            return null;
+        }
 
-            if (applicant["phone"]?.GetValue<string>() is { } phone)
-            {
-                applicant["phone"] = PhoneNumber.Mask(phone);
-            }
+        if (applicant["residentId"]?.GetValue<string>() is { } id)
+        {
+            applicant["residentId"] = ResidentId.Mask(id);
+        }
+
+        if (applicant["phone"]?.GetValue<string>() is { } phone)
+        {
+            applicant["phone"] = PhoneNumber.Mask(phone);
         }
 
         return details.ToJsonString();
