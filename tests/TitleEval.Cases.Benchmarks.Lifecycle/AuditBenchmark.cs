@@ -104,7 +104,7 @@ internal static class AuditBenchmark
         }
 
         watch.Restart();
-        while (await store.ApplyNextBatchAsync("projection:audit-tree:g1", 1000, async (events, transaction, ct) =>
+        while (await store.ApplyNextBatchAsync("projection:audit-tree-v2:g1", 1000, async (events, transaction, ct) =>
                {
                    // As the host does: the writer's held rows reach the database before the checkpoint commits.
                    await using var writer = new ProjectionWriter(transaction);

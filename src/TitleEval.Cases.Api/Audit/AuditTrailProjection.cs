@@ -14,9 +14,11 @@ namespace TitleEval.Cases.Api.Audit;
 /// </summary>
 public sealed class AuditTrailProjection : IProjection
 {
-    public const string Table = "audit_trail";
+    // v2: on SQLite the position is the rowid (INTEGER PRIMARY KEY) rather than a second index beside it; the new name
+    // builds the new table from the log.
+    public const string Table = "audit_trail_v2";
 
-    public string Name => "audit-trail";
+    public string Name => "audit-trail-v2";
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -26,7 +28,7 @@ public sealed class AuditTrailProjection : IProjection
         var bare = table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);
         yield return $"""
             CREATE TABLE IF NOT EXISTS {table} (
-                global_position BIGINT PRIMARY KEY,
+                global_position {(table.StartsWith("titleeval.", StringComparison.Ordinal) ? "BIGINT" : "INTEGER")} PRIMARY KEY,
                 stream TEXT NOT NULL,
                 application_id TEXT NULL,
                 event_type TEXT NOT NULL,

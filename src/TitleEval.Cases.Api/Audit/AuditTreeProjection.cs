@@ -17,8 +17,10 @@ namespace TitleEval.Cases.Api.Audit;
 /// </summary>
 public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
 {
-    public const string Table = "audit_tree";
-    public const string ProjectionName = "audit-tree";
+    // v2: on SQLite the nodes are the table's own b-tree (WITHOUT ROWID) rather than a rowid table plus an index on
+    // (level, idx); the new name builds the new table from the log, with the same roots as before.
+    public const string Table = "audit_tree_v2";
+    public const string ProjectionName = "audit-tree-v2";
 
     public string Name => ProjectionName;
 
@@ -27,13 +29,14 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
     public IEnumerable<string> CreateTables(ProjectionTables tables)
     {
         // BYTEA is PostgreSQL's binary type; SQLite stores the same byte[] as a blob under any declared type.
+        var table = tables[Table];
         yield return $"""
-            CREATE TABLE IF NOT EXISTS {tables[Table]} (
+            CREATE TABLE IF NOT EXISTS {table} (
                 level INTEGER NOT NULL,
                 idx BIGINT NOT NULL,
                 hash BYTEA NOT NULL,
                 global_position BIGINT NULL,
-                PRIMARY KEY (level, idx))
+                PRIMARY KEY (level, idx)){(table.StartsWith("titleeval.", StringComparison.Ordinal) ? string.Empty : " WITHOUT ROWID")}
             """;
     }
 
