@@ -199,7 +199,7 @@ public sealed partial class ProjectionHost(
                 async (events, checkpoints, transaction, ct) =>
                 {
                     var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-                    await using var writer = new ProjectionWriter(transaction);
+                    await using var writer = new ProjectionWriter(transaction) { Rebuilding = true };
                     for (var i = 0; i < building.Count; i++)
                     {
                         var after = checkpoints[i];
@@ -209,16 +209,23 @@ public sealed partial class ProjectionHost(
                             var projectionStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                             var parsedBefore = writer.ParseTicks;
                             var flushedBefore = writer.FlushTicks;
+                            var copiedBefore = writer.CopyTicks;
                             await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
                             Count(
                                 $"apply {building[i].Projection.Name}",
-                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore));
+                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore)
+                                    - (writer.CopyTicks - copiedBefore));
                         }
                     }
 
                     await writer.FlushAsync(ct);
                     Count("parse events", writer.ParseTicks);
                     Count("send queued writes", writer.FlushTicks);
+                    if (writer.CopiedRows > 0)
+                    {
+                        Count("copy appended rows (PostgreSQL)", writer.CopyTicks);
+                    }
+
                     handled = System.Diagnostics.Stopwatch.GetTimestamp() - handlerStarted;
                 },
                 cancellationToken);

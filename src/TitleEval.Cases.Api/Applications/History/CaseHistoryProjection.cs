@@ -47,28 +47,23 @@ public sealed class CaseHistoryProjection : IProjection
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
             var metadata = batch.Metadata(e);
-            await batch.ExecuteAsync(
-                $"""
-                INSERT INTO {batch.Tables[Table]} (row_id, application_id, version, global_position, event_type, recorded_at, occurred_at,
-                    actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details)
-                VALUES (@row, @application, @version, @position, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @details)
-                ON CONFLICT (row_id) DO NOTHING
-                """,
+            await batch.AppendAsync(
+                batch.Tables[Table],
                 cancellationToken,
-                ("@row", $"{e.Stream}:{e.Version}"),
-                ("@application", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
-                ("@version", e.Version),
-                ("@position", e.GlobalPosition),
-                ("@type", e.Type),
-                ("@recorded", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("@occurred", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("@actor", metadata?.ActorId),
-                ("@role", metadata?.ActorRole),
-                ("@organisation", metadata?.ActorOrganisation),
-                ("@reason", metadata?.Reason),
-                ("@client", metadata?.ClientId),
-                ("@correlation", metadata?.CorrelationId),
-                ("@details", Details(e)));
+                ("row_id", $"{e.Stream}:{e.Version}"),
+                ("application_id", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
+                ("version", e.Version),
+                ("global_position", e.GlobalPosition),
+                ("event_type", e.Type),
+                ("recorded_at", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("occurred_at", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("actor_id", metadata?.ActorId),
+                ("actor_role", metadata?.ActorRole),
+                ("actor_organisation", metadata?.ActorOrganisation),
+                ("reason", metadata?.Reason),
+                ("client_id", metadata?.ClientId),
+                ("correlation_id", metadata?.CorrelationId),
+                ("details", Details(e)));
         }
     }
 
