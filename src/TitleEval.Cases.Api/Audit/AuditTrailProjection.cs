@@ -59,27 +59,22 @@ public sealed class AuditTrailProjection : IProjection
         foreach (var e in events)
         {
             var metadata = MetadataOf(e, batch);
-            await batch.ExecuteAsync(
-                $"""
-                INSERT INTO {batch.Tables[Table]} (global_position, stream, application_id, event_type, occurred_at, recorded_at,
-                    actor_id, actor_role, actor_organisation, client_id, reason, correlation_id, causation_id)
-                VALUES (@position, @stream, @application, @type, @occurred, @recorded, @actor, @role, @organisation, @client, @reason, @correlation, @causation)
-                ON CONFLICT (global_position) DO NOTHING
-                """,
+            await batch.AppendAsync(
+                batch.Tables[Table],
                 cancellationToken,
-                ("@position", e.GlobalPosition),
-                ("@stream", e.Stream.ToString()),
-                ("@application", ApplicationOf(e)?.ToString("D")),
-                ("@type", e.Type),
-                ("@occurred", Instant(metadata?.OccurredAt ?? e.RecordedAt)),
-                ("@recorded", Instant(e.RecordedAt)),
-                ("@actor", metadata?.ActorId),
-                ("@role", metadata?.ActorRole),
-                ("@organisation", metadata?.ActorOrganisation),
-                ("@client", metadata?.ClientId),
-                ("@reason", metadata?.Reason),
-                ("@correlation", metadata?.CorrelationId),
-                ("@causation", metadata?.CausationId));
+                ("global_position", e.GlobalPosition),
+                ("stream", e.Stream.ToString()),
+                ("application_id", ApplicationOf(e)?.ToString("D")),
+                ("event_type", e.Type),
+                ("occurred_at", Instant(metadata?.OccurredAt ?? e.RecordedAt)),
+                ("recorded_at", Instant(e.RecordedAt)),
+                ("actor_id", metadata?.ActorId),
+                ("actor_role", metadata?.ActorRole),
+                ("actor_organisation", metadata?.ActorOrganisation),
+                ("client_id", metadata?.ClientId),
+                ("reason", metadata?.Reason),
+                ("correlation_id", metadata?.CorrelationId),
+                ("causation_id", metadata?.CausationId));
         }
     }
 

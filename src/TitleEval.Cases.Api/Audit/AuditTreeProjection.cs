@@ -72,12 +72,11 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
             }
         }
 
-        // The fast path: a statement prepared once per batch on SQLite (a multi-row INSERT's hundreds of named
-        // parameters bind slowly there), merged rows sent many to a round trip on PostgreSQL.
-        var insert = $"INSERT INTO {table} (level, idx, hash, global_position) VALUES (@level, @idx, @hash, @position)";
+        // Nodes are only ever added: COPY in a PostgreSQL rebuild, else a statement prepared once per batch on SQLite
+        // (a multi-row INSERT's hundreds of named parameters bind slowly there), merged rows on PostgreSQL.
         foreach (var row in rows)
         {
-            await batch.ExecuteAsync(insert, cancellationToken, ("@level", row.Level), ("@idx", row.Index), ("@hash", row.Hash), ("@position", row.Position));
+            await batch.AppendAsync(table, cancellationToken, ("level", row.Level), ("idx", row.Index), ("hash", row.Hash), ("global_position", row.Position));
         }
     }
 

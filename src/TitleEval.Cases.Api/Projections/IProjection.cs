@@ -84,6 +84,14 @@ public sealed class ProjectionBatch
     public Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         Writer.ExecuteAsync(sql, parameters, cancellationToken);
 
+    /// <summary>
+    /// A row of an insert-only table whose key derives from its event (named columns and their values): binary COPY
+    /// when a generation is rebuilt on PostgreSQL, else <c>INSERT … ON CONFLICT DO NOTHING</c> by <see cref="ExecuteAsync"/>'s
+    /// fast path. In order with the batch's other statements and reads either way; see <see cref="ProjectionWriter.AppendAsync"/>.
+    /// </summary>
+    public Task AppendAsync(string table, CancellationToken cancellationToken, params (string Column, object? Value)[] row) =>
+        Writer.AppendAsync(table, row, cancellationToken);
+
     /// <summary>A single value read in the batch's transaction, after the queued writes.</summary>
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -208,7 +208,7 @@ public sealed partial class ProjectionHost(
 
                     // The next batch is read and parsed on the other core while this one is written.
                     next = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, ct), ct);
-                    await using var writer = new ProjectionWriter(transaction);
+                    await using var writer = new ProjectionWriter(transaction) { Rebuilding = true };
                     if (ahead is not null && ReferenceEquals(ahead.Events.Events, events))
                     {
                         writer.Adopt(ahead.Parsed, ahead.Metadata);
@@ -223,16 +223,23 @@ public sealed partial class ProjectionHost(
                             var projectionStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                             var parsedBefore = writer.ParseTicks;
                             var flushedBefore = writer.FlushTicks;
+                            var copiedBefore = writer.CopyTicks;
                             await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
                             Count(
                                 $"apply {building[i].Projection.Name}",
-                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore));
+                                System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore)
+                                    - (writer.CopyTicks - copiedBefore));
                         }
                     }
 
                     await writer.FlushAsync(ct);
                     Count("parse events", writer.ParseTicks);
                     Count("send queued writes", writer.FlushTicks);
+                    if (writer.CopiedRows > 0)
+                    {
+                        Count("copy appended rows (PostgreSQL)", writer.CopyTicks);
+                    }
+
                     handled = System.Diagnostics.Stopwatch.GetTimestamp() - handlerStarted;
                 },
                 cancellationToken,

@@ -53,27 +53,22 @@ public sealed class CaseHistoryProjection : IProjection
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
         {
             var metadata = batch.Metadata(e);
-            await batch.ExecuteAsync(
-                $"""
-                INSERT INTO {batch.Tables[Table]} (global_position, application_id, version, event_type, recorded_at, occurred_at,
-                    actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, masked_details)
-                VALUES (@position, @application, @version, @type, @recorded, @occurred, @actor, @role, @organisation, @reason, @client, @correlation, @masked)
-                ON CONFLICT (global_position) DO NOTHING
-                """,
+            await batch.AppendAsync(
+                batch.Tables[Table],
                 cancellationToken,
-                ("@position", e.GlobalPosition),
-                ("@application", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
-                ("@version", e.Version),
-                ("@type", e.Type),
-                ("@recorded", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("@occurred", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("@actor", metadata?.ActorId),
-                ("@role", metadata?.ActorRole),
-                ("@organisation", metadata?.ActorOrganisation),
-                ("@reason", metadata?.Reason),
-                ("@client", metadata?.ClientId),
-                ("@correlation", metadata?.CorrelationId),
-                ("@masked", MaskedDetails(e)));
+                ("global_position", e.GlobalPosition),
+                ("application_id", Guid.ParseExact(e.Stream.Id, "N").ToString("D")),
+                ("version", e.Version),
+                ("event_type", e.Type),
+                ("recorded_at", e.RecordedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("occurred_at", metadata?.OccurredAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("actor_id", metadata?.ActorId),
+                ("actor_role", metadata?.ActorRole),
+                ("actor_organisation", metadata?.ActorOrganisation),
+                ("reason", metadata?.Reason),
+                ("client_id", metadata?.ClientId),
+                ("correlation_id", metadata?.CorrelationId),
+                ("masked_details", MaskedDetails(e)));
         }
     }
 
