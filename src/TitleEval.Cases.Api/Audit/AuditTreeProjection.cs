@@ -43,6 +43,13 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
     /// <summary>An encoder whose person-key HMAC is resolved only when an applicant's event needs it.</summary>
     public AuditLeafEncoder NewEncoder() => new(actorId => services.GetRequiredService<PersonKeys>().KeyOf(actorId));
 
+    /// <summary>A rebuild hashes the leaves of the next batch on the other core: encoding and hashing were a third of this projection's time.</summary>
+    public Func<RecordedEvent, object>? NewPreparer()
+    {
+        var encoder = NewEncoder();
+        return e => Merkle.LeafHash(encoder.Encode(e));
+    }
+
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = batch.Tables[Table];
@@ -57,7 +64,7 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
         var encoder = NewEncoder();
         foreach (var e in events)
         {
-            var hash = Merkle.LeafHash(encoder.Encode(e));
+            var hash = batch.Prepared(e) as byte[] ?? Merkle.LeafHash(encoder.Encode(e));
             var index = size++;
             rows.Add((0, index, hash, e.GlobalPosition));
             known[(0, index)] = hash;

@@ -28,6 +28,13 @@ public interface IProjection
     /// lookup during the rebuild would scan the table.
     /// </summary>
     bool DeferIndexesDuringRebuild => true;
+
+    /// <summary>
+    /// Per-event work that needs no database (hashing, say), for a rebuild to run on the other core while the previous
+    /// batch is written; <see cref="ProjectionBatch.Prepared"/> hands the results to <see cref="ApplyAsync"/>. Null (the
+    /// default) when there is none. The function is called by one thread at a time and must not depend on earlier batches.
+    /// </summary>
+    Func<RecordedEvent, object>? NewPreparer() => null;
 }
 
 /// <summary>The table names of one generation of a projection, qualified for the engine.</summary>
@@ -60,6 +67,12 @@ public sealed class ProjectionBatch
     public SubscriberTransaction Transaction => Writer.Transaction;
 
     public ProjectionTables Tables { get; }
+
+    /// <summary>What the projection's <see cref="IProjection.NewPreparer"/> made of the batch's events ahead of it, if a rebuild's read ahead ran.</summary>
+    public IReadOnlyDictionary<RecordedEvent, object>? PreparedEvents { get; init; }
+
+    /// <summary>The prepared result for <paramref name="e"/>, or null when it must be computed here.</summary>
+    public object? Prepared(RecordedEvent e) => PreparedEvents is { } prepared && prepared.TryGetValue(e, out var value) ? value : null;
 
     /// <summary>
     /// A new command in the batch's transaction, for reads and for writes whose result the caller needs. Writes queued by

@@ -60,6 +60,11 @@ public sealed partial class ProjectionHost(
     public IReadOnlyDictionary<string, TimeSpan> RebuildSections =>
         rebuildTicks.ToDictionary(p => p.Key, p => System.Diagnostics.Stopwatch.GetElapsedTime(0, p.Value));
 
+    private long batchesReadAhead;
+
+    /// <summary>Rebuild batches whose events were read, parsed and prepared while the previous batch was written.</summary>
+    public long RebuildBatchesReadAhead => Interlocked.Read(ref batchesReadAhead);
+
     private void Count(string section, long ticks) => rebuildTicks.AddOrUpdate(section, ticks, (_, sum) => sum + ticks);
 
     public IReadOnlyList<IProjection> Projections { get; } = projections.ToArray();
@@ -207,11 +212,12 @@ public sealed partial class ProjectionHost(
                     var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
 
                     // The next batch is read and parsed on the other core while this one is written.
-                    next = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, ct), ct);
+                    next = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, building.Select(b => b.Projection).ToArray(), ct), ct);
                     await using var writer = new ProjectionWriter(transaction) { Rebuilding = true };
                     if (ahead is not null && ReferenceEquals(ahead.Events.Events, events))
                     {
                         writer.Adopt(ahead.Parsed, ahead.Metadata);
+                        Interlocked.Increment(ref batchesReadAhead);
                     }
 
                     for (var i = 0; i < building.Count; i++)
@@ -224,7 +230,8 @@ public sealed partial class ProjectionHost(
                             var parsedBefore = writer.ParseTicks;
                             var flushedBefore = writer.FlushTicks;
                             var copiedBefore = writer.CopyTicks;
-                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]), ct);
+                            var prepared = ahead is not null && ReferenceEquals(ahead.Events.Events, events) ? ahead.Prepared[i] : null;
+                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]) { PreparedEvents = prepared }, ct);
                             Count(
                                 $"apply {building[i].Projection.Name}",
                                 System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore)
@@ -266,14 +273,16 @@ public sealed partial class ProjectionHost(
         return total > 0;
     }
 
-    private sealed record ParsedBatch(ReadAhead Events, Dictionary<RecordedEvent, object> Parsed, Dictionary<RecordedEvent, EventMetadata?> Metadata);
+    private sealed record ParsedBatch(
+        ReadAhead Events, Dictionary<RecordedEvent, object> Parsed, Dictionary<RecordedEvent, EventMetadata?> Metadata, Dictionary<RecordedEvent, object>?[] Prepared);
 
     /// <summary>
-    /// The batch after <paramref name="after"/>, read and parsed ahead; null when the read fails (the batch is then read
-    /// as usual, and its failure, if any, is met there). An event or metadata that does not parse is left for the
-    /// projection to parse and fail on, as it would without the read ahead.
+    /// The batch after <paramref name="after"/>, read and parsed ahead, with each projection's prepared work; null when
+    /// the read fails (the batch is then read as usual, and its failure, if any, is met there). An event or metadata
+    /// that does not parse, or an event a preparer fails on, is left for the projection to meet, as it would without
+    /// the read ahead.
     /// </summary>
-    private async Task<ParsedBatch?> ReadAheadAsync(long after, CancellationToken cancellationToken)
+    private async Task<ParsedBatch?> ReadAheadAsync(long after, IReadOnlyList<IProjection> projections, CancellationToken cancellationToken)
     {
         try
         {
@@ -299,7 +308,28 @@ public sealed partial class ProjectionHost(
                 }
             }
 
-            return new ParsedBatch(new ReadAhead(after, events), parsed, metadata);
+            var prepared = new Dictionary<RecordedEvent, object>?[projections.Count];
+            for (var i = 0; i < projections.Count; i++)
+            {
+                if (projections[i].NewPreparer() is not { } prepare)
+                {
+                    continue;
+                }
+
+                var results = prepared[i] = new Dictionary<RecordedEvent, object>(events.Count, ReferenceEqualityComparer.Instance);
+                foreach (var e in events)
+                {
+                    try
+                    {
+                        results[e] = prepare(e);
+                    }
+                    catch (Exception exception) when (Unparsable(exception))
+                    {
+                    }
+                }
+            }
+
+            return new ParsedBatch(new ReadAhead(after, events), parsed, metadata, prepared);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

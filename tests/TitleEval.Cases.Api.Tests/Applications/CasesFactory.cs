@@ -33,6 +33,11 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
                 settings["ReferenceData:Folder"] = referenceFolder;
             }
 
+            foreach (var (key, value) in MoreSettings)
+            {
+                settings[key] = value;
+            }
+
             return settings;
         }
     }
@@ -42,6 +47,9 @@ public sealed class CasesFactory(string? postgresConnectionString = null, string
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+
+    /// <summary>Settings on top of the test defaults (e.g. a small rebuild batch).</summary>
+    public IReadOnlyDictionary<string, string?> MoreSettings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Handlers every <see cref="CaseClient"/> sends through (e.g. one that keeps each response), made anew per client.</summary>
     public Func<DelegatingHandler[]>? ClientHandlers { get; init; }

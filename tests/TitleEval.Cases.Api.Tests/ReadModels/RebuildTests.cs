@@ -23,6 +23,19 @@ public sealed class RebuildTests
         factory.Services.GetRequiredService<ProjectionHost>().RebuildSections.Keys.Should().NotContain(CopySection);
     }
 
+    [Fact]
+    public async Task A_rebuild_in_small_batches_read_and_prepared_ahead_gives_the_rows_live_apply_gave_on_SQLite()
+    {
+        await using var factory = new CasesFactory { MoreSettings = SmallBatches };
+        await RebuildGivesLiveRowsAsync(factory);
+
+        // And most batches were the ones read, parsed and prepared (leaf hashes, masked facts) on the other thread
+        factory.Services.GetRequiredService<ProjectionHost>().RebuildBatchesReadAhead.Should().BeGreaterThan(5);
+    }
+
+    /// <summary>Seven events per rebuild batch: the test's log then takes many batches, each read ahead of its turn.</summary>
+    internal static readonly IReadOnlyDictionary<string, string?> SmallBatches = new Dictionary<string, string?> { ["Projections:RebuildBatchSize"] = "7" };
+
     /// <summary>The host's rebuild section for rows sent by binary COPY: present only when a rebuild took that path.</summary>
     internal const string CopySection = "copy appended rows (PostgreSQL)";
 
@@ -106,11 +119,13 @@ public sealed class PostgresRebuildTests
         var database = await PostgresServer.CreateDatabaseAsync();
         try
         {
-            await using var factory = new CasesFactory(database);
+            await using var factory = new CasesFactory(database) { MoreSettings = RebuildTests.SmallBatches };
             await RebuildTests.RebuildGivesLiveRowsAsync(factory);
 
-            // And the insert-only projections' rows went by COPY
-            factory.Services.GetRequiredService<ProjectionHost>().RebuildSections.Keys.Should().Contain(RebuildTests.CopySection);
+            // And the insert-only projections' rows went by COPY, in batches read ahead
+            var host = factory.Services.GetRequiredService<ProjectionHost>();
+            host.RebuildSections.Keys.Should().Contain(RebuildTests.CopySection);
+            host.RebuildBatchesReadAhead.Should().BeGreaterThan(5);
         }
         finally
         {

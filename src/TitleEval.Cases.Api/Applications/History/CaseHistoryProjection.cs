@@ -48,6 +48,11 @@ public sealed class CaseHistoryProjection : IProjection
         yield return $"CREATE INDEX IF NOT EXISTS {table.Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_case ON {table} (application_id, version)";
     }
 
+    private static readonly object NothingToMask = new();
+
+    /// <summary>A rebuild masks the next batch's facts on the other core (parsing and re-writing the JSON).</summary>
+    public Func<RecordedEvent, object>? NewPreparer() => e => (e.Stream.Category == "application" ? MaskedDetails(e) : null) ?? NothingToMask;
+
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)
     {
         foreach (var e in events.Where(e => e.Stream.Category == "application"))
@@ -68,7 +73,7 @@ public sealed class CaseHistoryProjection : IProjection
                 ("reason", metadata?.Reason),
                 ("client_id", metadata?.ClientId),
                 ("correlation_id", metadata?.CorrelationId),
-                ("masked_details", MaskedDetails(e)));
+                ("masked_details", batch.Prepared(e) is { } prepared ? prepared as string : MaskedDetails(e)));
         }
     }
 
