@@ -72,18 +72,18 @@ public sealed partial class ProjectionHost(
     public IProjection? Find(string name) => Projections.FirstOrDefault(p => p.Name == name);
 
     /// <summary>The tables queries read now: those of the active generation.</summary>
-    public async Task<ProjectionTables> ActiveTablesAsync(IProjection projection, CancellationToken cancellationToken)
-    {
-        var generation = await generations.ReadAsync(projection.Name, cancellationToken) ?? await generations.EnsureAsync(projection, cancellationToken);
-        return new ProjectionTables(store, generation.Active);
-    }
+    public async Task<ProjectionTables> ActiveTablesAsync(IProjection projection, CancellationToken cancellationToken) =>
+        new(store, await ActiveGenerationAsync(projection, cancellationToken));
 
     /// <summary>The active generation and how far it has applied the log: what a query's result depends on.</summary>
     public async Task<(int Generation, long Checkpoint)> ActiveCheckpointAsync(IProjection projection, CancellationToken cancellationToken)
     {
-        var generation = await generations.ReadAsync(projection.Name, cancellationToken) ?? await generations.EnsureAsync(projection, cancellationToken);
-        return (generation.Active, await store.ReadCheckpointAsync(ProjectionGeneration.Subscription(projection.Name, generation.Active), cancellationToken));
+        var active = await ActiveGenerationAsync(projection, cancellationToken);
+        return (active, await store.ReadCheckpointAsync(ProjectionGeneration.Subscription(projection.Name, active), cancellationToken));
     }
+
+    private async Task<int> ActiveGenerationAsync(IProjection projection, CancellationToken cancellationToken) =>
+        (await generations.ReadAsync(projection.Name, cancellationToken) ?? await generations.EnsureAsync(projection, cancellationToken)).Active;
 
     /// <summary>Read-your-writes: waits until the projection has applied <paramref name="position"/>; false after the configured timeout.</summary>
     public async Task<bool> WaitForAsync(IProjection projection, long position, CancellationToken cancellationToken)
@@ -195,12 +195,18 @@ public sealed partial class ProjectionHost(
         var subscriptions = building.Select(b => ProjectionGeneration.Subscription(b.Projection.Name, b.Generation)).ToArray();
         var tables = building.Select(b => new ProjectionTables(store, b.Generation)).ToArray();
         var total = 0;
-        Task<ParsedBatch?>? next = null;
+        var projectionsBuilding = building.Select(b => b.Projection).ToArray();
         for (var turn = 0; turn < BatchesPerTurn; turn++)
         {
             var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
-            var ahead = next is null ? null : await next;
-            next = null;
+            var ahead = await TakeReadAheadAsync();
+
+            // Read for another set of generations (a rebuild started or finished since): its prepared work does not fit.
+            if (ahead is not null && !ahead.Projections.SequenceEqual(projectionsBuilding))
+            {
+                ahead = null;
+            }
+
             Count("wait for the read ahead", System.Diagnostics.Stopwatch.GetTimestamp() - waiting);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var handled = 0L;
@@ -212,7 +218,7 @@ public sealed partial class ProjectionHost(
                     var handlerStarted = System.Diagnostics.Stopwatch.GetTimestamp();
 
                     // The next batch is read and parsed on the other core while this one is written.
-                    next = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, building.Select(b => b.Projection).ToArray(), ct), ct);
+                    readAhead = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, projectionsBuilding, ct), ct);
                     await using var writer = new ProjectionWriter(transaction) { Rebuilding = true };
                     if (ahead is not null && ReferenceEquals(ahead.Events.Events, events))
                     {
@@ -273,8 +279,27 @@ public sealed partial class ProjectionHost(
         return total > 0;
     }
 
+    /// <summary>The next rebuild batch, being read and prepared while the current one is written; kept from one turn to the next (under the rebuild gate).</summary>
+    private Task<ParsedBatch?>? readAhead;
+
+    /// <summary>The batch read ahead, if any; a read cancelled with an earlier caller's token is simply not used.</summary>
+    private async Task<ParsedBatch?> TakeReadAheadAsync()
+    {
+        var pending = readAhead;
+        readAhead = null;
+        try
+        {
+            return pending is null ? null : await pending;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private sealed record ParsedBatch(
-        ReadAhead Events, Dictionary<RecordedEvent, object> Parsed, Dictionary<RecordedEvent, EventMetadata?> Metadata, Dictionary<RecordedEvent, object>?[] Prepared);
+        IReadOnlyList<IProjection> Projections, ReadAhead Events, Dictionary<RecordedEvent, object> Parsed, Dictionary<RecordedEvent, EventMetadata?> Metadata,
+        Dictionary<RecordedEvent, object>?[] Prepared);
 
     /// <summary>
     /// The batch after <paramref name="after"/>, read and parsed ahead, with each projection's prepared work; null when
@@ -329,7 +354,7 @@ public sealed partial class ProjectionHost(
                 }
             }
 
-            return new ParsedBatch(new ReadAhead(after, events), parsed, metadata, prepared);
+            return new ParsedBatch(projections, new ReadAhead(after, events), parsed, metadata, prepared);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -33,8 +33,8 @@ public sealed class RebuildTests
         factory.Services.GetRequiredService<ProjectionHost>().RebuildBatchesReadAhead.Should().BeGreaterThan(5);
     }
 
-    /// <summary>Seven events per rebuild batch: the test's log then takes many batches, each read ahead of its turn.</summary>
-    internal static readonly IReadOnlyDictionary<string, string?> SmallBatches = new Dictionary<string, string?> { ["Projections:RebuildBatchSize"] = "7" };
+    /// <summary>Three events per rebuild batch: the test's log then takes many batches, each read ahead of its turn.</summary>
+    internal static readonly IReadOnlyDictionary<string, string?> SmallBatches = new Dictionary<string, string?> { ["Projections:RebuildBatchSize"] = "3" };
 
     /// <summary>The host's rebuild section for rows sent by binary COPY: present only when a rebuild took that path.</summary>
     internal const string CopySection = "copy appended rows (PostgreSQL)";
