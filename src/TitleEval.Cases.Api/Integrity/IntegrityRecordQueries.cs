@@ -82,40 +82,21 @@ public static class IntegrityRecordQueries
 
         /// <summary>
         /// One statement, one round trip (the check's p99 target is 5 ms): the rows of the generation last seen active,
-        /// joined to that projection's generation row, which says whether it still is. After a switch (or when the
-        /// table is already dropped) the generation is looked up again and the statement repeated, so an answer never
-        /// comes from a generation that has stopped serving queries.
+        /// joined to that projection's generation row, which says whether it still is (see <see cref="ActiveGenerationReads"/>).
         /// </summary>
-        private async Task<IReadOnlyList<IntegrityRecordView>> ReadAsync(
-            string condition, string tail, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-        {
-            var projection = host.Find(IntegrityRecordsProjection.ProjectionName)!;
-            for (var attempt = 0; attempt < 4; attempt++)
-            {
-                var generation = generations.LastSeenActive(projection.Name) ?? (await host.ActiveTablesAsync(projection, cancellationToken)).Generation;
-                try
-                {
-                    var (active, rows) = await ReadAsync(generation, condition, tail, on, cancellationToken, parameters);
-                    generations.SeenActive(projection.Name, active);
-                    if (active == generation)
-                    {
-                        return rows;
-                    }
-                }
-                catch (DbException) when (attempt < 2)
-                {
-                    // Its table was dropped by a later switch: look the generation up again.
-                    generations.SeenActive(projection.Name, null);
-                }
-            }
+        private Task<IReadOnlyList<IntegrityRecordView>> ReadAsync(
+            string condition, string tail, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+            generations.ReadActiveAsync<IReadOnlyList<IntegrityRecordView>>(
+                host,
+                store,
+                host.Find(IntegrityRecordsProjection.ProjectionName)!,
+                (tables, ct) => ReadAsync(tables, condition, tail, on, ct, parameters),
+                cancellationToken);
 
-            throw new InvalidOperationException($"The active generation of {projection.Name} kept changing during four attempts to read it.");
-        }
-
-        private async Task<(int? Active, List<IntegrityRecordView> Rows)> ReadAsync(
-            int generation, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
+        private async Task<(int? Active, IReadOnlyList<IntegrityRecordView> Rows)> ReadAsync(
+            ProjectionTables tables, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
         {
-            var table = new ProjectionTables(store, generation)[IntegrityRecordsProjection.Records];
+            var table = tables[IntegrityRecordsProjection.Records];
             await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
             await using var query = connection.CreateCommand();
             query.CommandText = $"SELECT g.active, {Columns} FROM {store.Table("projection_generations")} g LEFT JOIN {table} r ON {condition} WHERE g.name = @projection {tail}";
