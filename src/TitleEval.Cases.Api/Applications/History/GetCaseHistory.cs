@@ -28,14 +28,9 @@ public static class GetCaseHistory
             var tables = await host.ActiveTablesAsync(host.Find(new CaseHistoryProjection().Name)!, cancellationToken);
             await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
             await using var query = connection.CreateCommand();
-            // Facts without an applicant are not copied into the read model: they come from the log, by position.
-            var log = store.Engine == "messagedb" ? "message_store.messages" : "events";
-            var data = store.Engine == "messagedb" ? "e.data::text" : "e.data";
             query.CommandText = $"""
-                SELECT h.version, h.global_position, h.event_type, h.recorded_at, h.occurred_at, h.actor_id, h.actor_role, h.actor_organisation,
-                    h.reason, h.client_id, h.correlation_id, coalesce(h.masked_details, {data})
-                FROM {tables[CaseHistoryProjection.Table]} h JOIN {log} e ON e.global_position = h.global_position
-                WHERE h.application_id = @id ORDER BY h.version
+                SELECT version, global_position, event_type, recorded_at, occurred_at, actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details
+                FROM {tables[CaseHistoryProjection.Table]} WHERE application_id = @id ORDER BY version
                 """;
             query.WithParameter("@id", request.ApplicationId.ToString("D"));
             var entries = new List<Entry>();
