@@ -1,5 +1,5 @@
-using TitleEval.Cases.Api.Applications.Common;
 using Microsoft.Extensions.Options;
+using TitleEval.Cases.Api.Applications.Common;
 using TitleEval.Cases.Api.Store;
 using TitleEval.Cases.EventStore;
 
