@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,30 +36,12 @@ public abstract class SearchGenerationSwitchTests
             (await SearchAsync(employer, ReadModelCases.ResidentId(1))).Should().Equal(caseId);
 
             // When searches run continuously while the read model is rebuilt into generations 2, 3 and 4, each switched in
-            using var stop = new CancellationTokenSource();
-            var answers = new ConcurrentBag<Guid[]>();
-            var searches = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            var answers = await GenerationSwitches.ReadWhileSwitchingAsync(factory, projection, () => SearchAsync(employer, ReadModelCases.ResidentId(1)), async rebuild =>
             {
-                while (!stop.IsCancellationRequested)
-                {
-                    answers.Add(await SearchAsync(employer, ReadModelCases.ResidentId(1)));
-                }
-            })).ToArray();
-            for (var rebuild = 0; rebuild < 3; rebuild++)
-            {
-                await generations.StartRebuildAsync(projection, CancellationToken.None);
-                while ((await generations.ReadAsync(projection.Name, CancellationToken.None))!.Building is not null)
-                {
-                    await host.CatchUpAsync(CancellationToken.None);
-                }
-
                 // A case filed after the switch is only in the new generation: a search still reading the old one misses it.
                 var (later, position) = await SubmitAsync(employer, 2 + rebuild);
                 (await SearchAsync(employer, ReadModelCases.ResidentId(2 + rebuild), position)).Should().Equal([later], "after switch {0} the search reads the new generation", rebuild + 1);
-            }
-
-            await stop.CancelAsync();
-            await Task.WhenAll(searches);
+            });
 
             // Then every answer found the case, and so does a search after the last switch
             (await generations.ReadAsync(projection.Name, CancellationToken.None))!.Active.Should().Be(4);

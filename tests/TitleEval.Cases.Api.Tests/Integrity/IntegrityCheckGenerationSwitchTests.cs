@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FluentAssertions;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TitleEval.Cases.Api.Integrity;
 using TitleEval.Cases.Api.Projections;
 using TitleEval.Cases.Api.Tests.Applications;
+using TitleEval.Cases.Api.Tests.ReadModels;
 using TitleEval.Cases.Testing;
 using static TitleEval.Cases.Api.Tests.Applications.LifecycleScenario;
 
@@ -44,23 +44,8 @@ public abstract class IntegrityCheckGenerationSwitchTests
             (await CheckAsync(bureau)).Should().Equal(recordId);
 
             // When checks run continuously while the read model is rebuilt into generations 2, 3 and 4, each switched in
-            using var stop = new CancellationTokenSource();
-            var answers = new ConcurrentBag<Guid[]>();
-            var checks = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            var answers = await GenerationSwitches.ReadWhileSwitchingAsync(factory, projection, () => CheckAsync(bureau), async rebuild =>
             {
-                while (!stop.IsCancellationRequested)
-                {
-                    answers.Add(await CheckAsync(bureau));
-                }
-            })).ToArray();
-            for (var rebuild = 0; rebuild < 3; rebuild++)
-            {
-                await generations.StartRebuildAsync(projection, CancellationToken.None);
-                while ((await generations.ReadAsync(projection.Name, CancellationToken.None))!.Building is not null)
-                {
-                    await host.CatchUpAsync(CancellationToken.None);
-                }
-
                 // A record written after the switch is only in the new generation: a check still reading the old one misses it.
                 var later = await Ok(bureau.PostAsync("/api/v1/integrity-records", new
                 {
@@ -68,10 +53,7 @@ public abstract class IntegrityCheckGenerationSwitchTests
                     sanction = "Criticism", decisionReference = $"呼人社决〔2026〕{10 + rebuild}号", recordedOn = "2026-06-01",
                 }));
                 (await CheckAsync(bureau, OtherEmployerCode, (long)later["position"]!)).Should().HaveCount(rebuild + 1, "after switch {0} the check reads the new generation", rebuild + 1);
-            }
-
-            await stop.CancelAsync();
-            await Task.WhenAll(checks);
+            });
 
             // Then every answer found the record, and so does a check after the last switch
             (await generations.ReadAsync(projection.Name, CancellationToken.None))!.Active.Should().Be(4);
