@@ -220,9 +220,10 @@ public sealed partial class ProjectionHost(
                     // The next batch is read and parsed on the other core while this one is written.
                     readAhead = Task.Run(() => ReadAheadAsync(events[^1].GlobalPosition, projectionsBuilding, ct), ct);
                     await using var writer = new ProjectionWriter(transaction) { Rebuilding = true };
-                    if (ahead is not null && ReferenceEquals(ahead.Events.Events, events))
+                    var readAheadBatch = ahead is not null && ReferenceEquals(ahead.Events.Events, events) ? ahead : null;
+                    if (readAheadBatch is not null)
                     {
-                        writer.Adopt(ahead.Parsed, ahead.Metadata);
+                        writer.Adopt(readAheadBatch.Parsed, readAheadBatch.Metadata);
                         Interlocked.Increment(ref batchesReadAhead);
                     }
 
@@ -236,8 +237,7 @@ public sealed partial class ProjectionHost(
                             var parsedBefore = writer.ParseTicks;
                             var flushedBefore = writer.FlushTicks;
                             var copiedBefore = writer.CopyTicks;
-                            var prepared = ahead is not null && ReferenceEquals(ahead.Events.Events, events) ? ahead.Prepared[i] : null;
-                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]) { PreparedEvents = prepared }, ct);
+                            await building[i].Projection.ApplyAsync(mine, new ProjectionBatch(writer, tables[i]) { PreparedEvents = readAheadBatch?.Prepared[i] }, ct);
                             Count(
                                 $"apply {building[i].Projection.Name}",
                                 System.Diagnostics.Stopwatch.GetTimestamp() - projectionStarted - (writer.ParseTicks - parsedBefore) - (writer.FlushTicks - flushedBefore)
