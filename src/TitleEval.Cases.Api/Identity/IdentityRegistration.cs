@@ -33,13 +33,21 @@ public static class IdentityRegistration
         builder.Services.AddSingleton(provider => new LocalIssuer(LocalTokens.Resolve(
             provider.GetRequiredService<AuthOptions>(), provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<IConfiguration>())));
 
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions, LocalIssuer>((options, auth, localIssuer) =>
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions, LocalIssuer, ValidatedTokenCache>((options, auth, localIssuer, tokenCache) =>
         {
             var local = localIssuer.Tokens;
 
             // Keep claim names as issued ("sub", "role", "org"), not mapped to long XML names.
             options.MapInboundClaims = false;
+
+            // Each distinct token is validated once, then served from memory until it expires (see ValidatedTokenCache).
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(tokenCache);
+
+            // Nothing reads the token back from the authentication properties; storing it cost a dictionary per request.
+            options.SaveToken = false;
             options.Audience = auth.Audience;
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
