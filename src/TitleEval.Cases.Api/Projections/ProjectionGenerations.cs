@@ -79,6 +79,18 @@ public sealed class ProjectionGenerations(IEventStore store)
 
         // The indexes left out during the load, built in one sort each before queries turn to this generation.
         await CreateTablesAsync(connection, projection, building, cancellationToken);
+        if (connection is Npgsql.NpgsqlConnection)
+        {
+            // PostgreSQL's advice after a bulk load: a new table has no planner statistics until autovacuum gets to it,
+            // which it would do while queries are already planned against it. Analyzed here, before the switch, the
+            // first queries are planned on the rows they will read. (Vacuuming too would make a rebuild read every
+            // table once more; autovacuum does that in the background.)
+            foreach (var table in projection.Tables)
+            {
+                await ExecuteAsync(connection, $"ANALYZE {new ProjectionTables(store, building)[table]}", cancellationToken);
+            }
+        }
+
         var switched = await ExecuteAsync(connection, $"UPDATE {Table} SET active = building, building = NULL WHERE name = @name AND building = @building", cancellationToken, ("@name", projection.Name), ("@building", building));
         if (switched == 1)
         {

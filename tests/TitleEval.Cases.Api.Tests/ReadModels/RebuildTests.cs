@@ -126,6 +126,26 @@ public sealed class PostgresRebuildTests
             var host = factory.Services.GetRequiredService<ProjectionHost>();
             host.RebuildSections.Keys.Should().Contain(RebuildTests.CopySection);
             host.RebuildBatchesReadAhead.Should().BeGreaterThan(5);
+
+            // And every new table that holds rows has planner statistics (ANALYZE at the switch; an index build gives none)
+            var store = factory.Services.GetRequiredService<IEventStore>();
+            await using var connection = await store.OpenReadModelConnectionAsync(CancellationToken.None);
+            foreach (var projection in host.Projections)
+            {
+                foreach (var table in projection.Tables)
+                {
+                    var name = new ProjectionTables(store, 2)[table];
+                    var bare = name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = $"SELECT (SELECT count(*) FROM {name}), (SELECT count(*) FROM pg_stats WHERE schemaname = 'titleeval' AND tablename = '{bare}')";
+                    await using var reader = await command.ExecuteReaderAsync();
+                    await reader.ReadAsync();
+                    if (reader.GetInt64(0) > 0)
+                    {
+                        reader.GetInt64(1).Should().BeGreaterThan(0, $"{name} holds rows and should have been analyzed at the switch");
+                    }
+                }
+            }
         }
         finally
         {
