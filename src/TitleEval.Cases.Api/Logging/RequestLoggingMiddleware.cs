@@ -24,13 +24,18 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
         finally
         {
             var statusCode = escaped ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            LogRequest(
-                statusCode >= StatusCodes.Status500InternalServerError ? LogLevel.Error : LogLevel.Information,
-                context.Request.Method,
-                context.Request.PathBase.Add(context.Request.Path).Value ?? "/",
-                statusCode,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                TraceIds.Of(context));
+            var level = statusCode >= StatusCodes.Status500InternalServerError ? LogLevel.Error : LogLevel.Information;
+            if (logger.IsEnabled(level))
+            {
+                // Checked first: the path and trace id below are built even when the line is then filtered out.
+                LogRequest(
+                    level,
+                    context.Request.Method,
+                    context.Request.PathBase.Add(context.Request.Path).Value ?? "/",
+                    statusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    TraceIds.Of(context));
+            }
         }
     }
 
