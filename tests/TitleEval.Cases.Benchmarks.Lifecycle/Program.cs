@@ -263,6 +263,8 @@ internal sealed class KestrelFactory(IReadOnlyDictionary<string, string?> settin
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // As the service is deployed (WebApplicationFactory's default is Development, which adds the developer exception page).
+        builder.UseEnvironment(Microsoft.Extensions.Hosting.Environments.Production);
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
