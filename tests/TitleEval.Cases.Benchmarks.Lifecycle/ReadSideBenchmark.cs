@@ -178,7 +178,7 @@ internal static class ReadSideBenchmark
             // the state of a service that has been running: after a warm-up of a tenth of 1,500 requests, turning tiered
             // compilation off still made the measured p50 a fifth lower.
             await MeasureAsync(http, path, Math.Max(1000, count / 10), options.Clients);
-            // The GC's pauses during the measured requests: what a p99 far above the p50 is most often made of.
+            // The GC's pauses during the measured requests, to tell them from scheduling delay in a p99 far above the p50.
             var pausedBefore = GC.GetTotalPauseDuration();
             var gcBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
             var sorted = await MeasureAsync(http, path, count, options.Clients);
