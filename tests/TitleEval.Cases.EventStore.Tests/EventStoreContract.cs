@@ -408,6 +408,81 @@ public abstract class EventStoreContract
             await process.WaitForExitAsync();
         }
     }
+
+    [EngineFact]
+    public async Task A_read_model_query_sees_rows_committed_after_an_earlier_one_stopped_reading_early()
+    {
+        // Given a read-model table with three rows, and a query that read only the first of them
+        await using var s = await CreateAsync();
+        var table = s.Store.Table("query_test");
+        await ExecuteAsync(s, $"CREATE TABLE {table} (x BIGINT)", $"INSERT INTO {table} (x) VALUES (1), (2), (3)");
+        var first = await s.Store.QueryReadModelAsync($"SELECT x FROM {table} ORDER BY x", [], async (reader, ct) =>
+        {
+            await reader.ReadAsync(ct);
+            return reader.GetInt64(0);
+        });
+
+        // When a fourth row is committed elsewhere
+        await ExecuteAsync(s, $"INSERT INTO {table} (x) VALUES (4)");
+
+        // Then the same query and another see it: no kept statement holds an old snapshot
+        first.Should().Be(1);
+        (await s.Store.QueryReadModelAsync($"SELECT x FROM {table} ORDER BY x", [], ReadAllAsync)).Should().Equal(1, 2, 3, 4);
+        (await s.Store.QueryReadModelAsync($"SELECT count(*) FROM {table}", [], ReadAllAsync)).Should().Equal(4);
+    }
+
+    [EngineFact]
+    public async Task A_read_model_query_binds_its_parameters_afresh_each_time()
+    {
+        await using var s = await CreateAsync();
+        var table = s.Store.Table("query_test");
+        await ExecuteAsync(s, $"CREATE TABLE {table} (x BIGINT)", $"INSERT INTO {table} (x) VALUES (1), (2), (3)");
+        var sql = $"SELECT x FROM {table} WHERE x > @min ORDER BY x";
+
+        (await s.Store.QueryReadModelAsync(sql, [("@min", 1L)], ReadAllAsync)).Should().Equal(2, 3);
+        (await s.Store.QueryReadModelAsync(sql, [("@min", 2L)], ReadAllAsync)).Should().Equal(3);
+        (await s.Store.QueryReadModelAsync(sql, [("@min", null)], ReadAllAsync)).Should().BeEmpty();
+    }
+
+    [EngineFact]
+    public async Task A_read_model_query_that_fails_leaves_the_next_one_working()
+    {
+        // Given a query that has run, and its table then dropped (as a generation switch drops an old generation's)
+        await using var s = await CreateAsync();
+        var table = s.Store.Table("query_test");
+        await ExecuteAsync(s, $"CREATE TABLE {table} (x BIGINT)", $"INSERT INTO {table} (x) VALUES (1)");
+        var sql = $"SELECT x FROM {table}";
+        (await s.Store.QueryReadModelAsync(sql, [], ReadAllAsync)).Should().Equal(1);
+        await ExecuteAsync(s, $"DROP TABLE {table}");
+
+        // When it runs again it fails, and after the table is back it answers from the new table
+        var failing = () => s.Store.QueryReadModelAsync(sql, [], ReadAllAsync);
+        await failing.Should().ThrowAsync<System.Data.Common.DbException>();
+        await ExecuteAsync(s, $"CREATE TABLE {table} (x BIGINT)", $"INSERT INTO {table} (x) VALUES (7), (8)");
+        (await s.Store.QueryReadModelAsync(sql, [], ReadAllAsync)).Should().Equal(7, 8);
+    }
+
+    private static async Task<List<long>> ReadAllAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var values = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return values;
+    }
+
+    private static async Task ExecuteAsync(StoreUnderTest s, params string[] statements)
+    {
+        await using var connection = await s.Store.OpenReadModelConnectionAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 }
 
 public sealed class SqliteEventStoreContract : EventStoreContract

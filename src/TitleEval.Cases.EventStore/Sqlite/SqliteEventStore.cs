@@ -382,6 +382,95 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     public async Task<System.Data.Common.DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken = default) =>
         await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Microsoft.Data.Sqlite prepares a new command's SQL on every execution; a command kept on a connection kept open
+    /// is prepared once. A connection is taken from <see cref="preparedReaders"/> for one query and put back after it,
+    /// so no two queries share one; any failure disposes it with its commands (the next query opens another).
+    /// </summary>
+    public async Task<T> QueryReadModelAsync<T>(
+        string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken = default)
+    {
+        var session = preparedReaders.TryTake(out var kept) ? kept : new PreparedReader(await OpenReaderAsync(cancellationToken).ConfigureAwait(false));
+        var reusable = false;
+        try
+        {
+            var command = session.Command(sql);
+            command.Parameters.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            T result;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result = await read(reader, cancellationToken).ConfigureAwait(false);
+            }
+
+            reusable = true;
+            return result;
+        }
+        finally
+        {
+            if (reusable && preparedReaders.Count < PreparedReader.MaxKept)
+            {
+                preparedReaders.Add(session);
+            }
+            else
+            {
+                session.Dispose();
+            }
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<PreparedReader> preparedReaders = [];
+
+    /// <summary>An open read connection and the commands prepared on it, by SQL text.</summary>
+    private sealed class PreparedReader(SqliteConnection connection) : IDisposable
+    {
+        /// <summary>Connections kept between queries: more than the requests a 2-to-8-core service runs at once.</summary>
+        public const int MaxKept = 16;
+
+        // A generation switch gives a query new table names, so the texts seen grow slowly; past this many start again.
+        private const int MaxCommands = 64;
+
+        private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+        public SqliteCommand Command(string sql)
+        {
+            if (!commands.TryGetValue(sql, out var command))
+            {
+                if (commands.Count >= MaxCommands)
+                {
+                    DisposeCommands();
+                }
+
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Prepare();
+                commands[sql] = command;
+            }
+
+            return command;
+        }
+
+        public void Dispose()
+        {
+            DisposeCommands();
+            connection.Dispose();
+        }
+
+        private void DisposeCommands()
+        {
+            foreach (var command in commands.Values)
+            {
+                command.Dispose();
+            }
+
+            commands.Clear();
+        }
+    }
+
     public Task WaitForNewEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
         appended.WaitAsync(maxWait, cancellationToken);
 
@@ -390,6 +479,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         commands?.Dispose();
         writer?.Dispose();
         writeGate.Dispose();
+        while (preparedReaders.TryTake(out var session))
+        {
+            session.Dispose();
+        }
     }
 
     public ValueTask DisposeAsync()
