@@ -93,22 +93,22 @@ public static class IntegrityRecordQueries
                 (tables, ct) => ReadAsync(tables, condition, tail, on, ct, parameters),
                 cancellationToken);
 
-        private async Task<(int? Active, IReadOnlyList<IntegrityRecordView> Rows)> ReadAsync(
+        private Task<(int? Active, IReadOnlyList<IntegrityRecordView> Rows)> ReadAsync(
             ProjectionTables tables, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
         {
             var table = tables[IntegrityRecordsProjection.Records];
-            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = $"SELECT g.active, {Columns} FROM {store.Table("projection_generations")} g LEFT JOIN {table} r ON {condition} WHERE g.name = @projection {tail}";
-            query.WithParameter("@projection", IntegrityRecordsProjection.ProjectionName);
-            foreach (var (name, value) in parameters)
-            {
-                query.WithParameter(name, value);
-            }
+            var sql = $"SELECT g.active, {Columns} FROM {store.Table("projection_generations")} g LEFT JOIN {table} r ON {condition} WHERE g.name = @projection {tail}";
+            return store.QueryReadModelAsync(
+                sql,
+                [("@projection", IntegrityRecordsProjection.ProjectionName), .. parameters.Select(p => (p.Name, (object?)p.Value))],
+                (reader, ct) => ReadRowsAsync(reader, on, ct),
+                cancellationToken);
+        }
 
+        private static async Task<(int? Active, IReadOnlyList<IntegrityRecordView> Rows)> ReadRowsAsync(DbDataReader reader, DateOnly on, CancellationToken cancellationToken)
+        {
             int? active = null;
             var rows = new List<IntegrityRecordView>();
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 // Column 0 is the generation; the record's columns follow, all null when no record matched.

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MediatR;
@@ -26,15 +27,17 @@ public static class GetCaseHistory
         public async Task<CaseHistory?> Handle(Query request, CancellationToken cancellationToken)
         {
             var tables = await host.ActiveTablesAsync(host.Find(new CaseHistoryProjection().Name)!, cancellationToken);
-            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = $"""
+            var sql = $"""
                 SELECT version, global_position, event_type, recorded_at, occurred_at, actor_id, actor_role, actor_organisation, reason, client_id, correlation_id, details
                 FROM {tables[CaseHistoryProjection.Table]} WHERE application_id = @id ORDER BY version
                 """;
-            query.WithParameter("@id", request.ApplicationId.ToString("D"));
+            var entries = await store.QueryReadModelAsync(sql, [("@id", request.ApplicationId.ToString("D"))], ReadEntriesAsync, cancellationToken);
+            return entries.Count == 0 ? null : new CaseHistory(request.ApplicationId, entries);
+        }
+
+        private static async Task<List<Entry>> ReadEntriesAsync(DbDataReader reader, CancellationToken cancellationToken)
+        {
             var entries = new List<Entry>();
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
@@ -48,7 +51,7 @@ public static class GetCaseHistory
                     JsonNode.Parse(reader.GetString(11))!.AsObject()));
             }
 
-            return entries.Count == 0 ? null : new CaseHistory(request.ApplicationId, entries);
+            return entries;
         }
     }
 

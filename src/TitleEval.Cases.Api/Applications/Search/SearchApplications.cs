@@ -151,8 +151,7 @@ public static class SearchApplications
         /// </summary>
         private async Task<(int? Active, List<Item> Items)> ReadAsync(ProjectionTables tables, Query request, CancellationToken cancellationToken)
         {
-            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
+            var parameters = new List<(string Name, object? Value)>();
             var where = new List<string>();
             void Filter(string condition, string name, object? value)
             {
@@ -162,7 +161,7 @@ public static class SearchApplications
                 }
 
                 where.Add(condition);
-                query.WithParameter(name, value);
+                parameters.Add((name, value));
             }
 
             Filter("person_key = @person", "@person", request.PersonKey);
@@ -174,7 +173,7 @@ public static class SearchApplications
             Filter("plan_year = @year", "@year", request.PlanYear);
             Filter("status = @status", "@status", request.Status);
             Filter("stage = @stage", "@stage", request.Stage);
-            ScopeFilter(request.Caller, where, query);
+            ScopeFilter(request.Caller, where, parameters);
 
             var (key, descending) = request.Sort switch
             {
@@ -187,14 +186,14 @@ public static class SearchApplications
             if (request.After is { } after)
             {
                 where.Add($"({key} {beyond} @afterKey OR ({key} = @afterKey AND application_id {beyond} @afterId))");
-                query.WithParameter("@afterKey", after.Key);
-                query.WithParameter("@afterId", after.Id);
+                parameters.Add(("@afterKey", after.Key));
+                parameters.Add(("@afterId", after.Id));
             }
 
             // One row more than asked tells whether another page follows.
-            query.WithParameter("@take", request.Limit + 1);
-            query.WithParameter(ActiveGenerationReads.ProjectionParameter, new CaseSearchProjection().Name);
-            query.CommandText = $"""
+            parameters.Add(("@take", request.Limit + 1));
+            parameters.Add((ActiveGenerationReads.ProjectionParameter, new CaseSearchProjection().Name));
+            var sql = $"""
                 SELECT application_id, applicant_name, employer_code, employer_name, series, speciality, level, channel, committee_id,
                     plan_id, plan_year, status, stage, submitted_on, updated_at
                 FROM {tables[CaseSearchProjection.Table]}
@@ -203,9 +202,12 @@ public static class SearchApplications
                 LIMIT @take;
                 {ActiveGenerationReads.Statement(store)}
                 """;
+            return await store.QueryReadModelAsync(sql, parameters, ReadPageAsync, cancellationToken);
+        }
 
+        private static async Task<(int? Active, List<Item> Items)> ReadPageAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+        {
             var items = new List<Item>();
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 items.Add(new Item(
@@ -221,12 +223,12 @@ public static class SearchApplications
     }
 
     /// <summary>The caller's scope as SQL, the same rule <see cref="Identity.CaseScope.Sees"/> applies to one case: nobody pages through cases they could not open.</summary>
-    private static void ScopeFilter(Identity.Caller? caller, List<string> where, System.Data.Common.DbCommand query)
+    private static void ScopeFilter(Identity.Caller? caller, List<string> where, List<(string Name, object? Value)> parameters)
     {
         void Scope(string condition, object? value)
         {
             where.Add(condition);
-            query.WithParameter("@scope", value ?? string.Empty);
+            parameters.Add(("@scope", value ?? string.Empty));
         }
 
         switch (caller?.Role)
