@@ -16,17 +16,20 @@ using TitleEval.Cases.Testing;
 /// <summary>
 /// The read side (issue 4), per engine in one run: a dataset seeded through the real command path, the raw global read
 /// rate of the store, the rebuild of every projection against it, and query latency over HTTP with concurrent clients.
-/// Usage: -- --read-side [--engine sqlite|messagedb|all] [--pg CS] [--seed-applications N] [--events N] [--requests N] [--clients N]
+/// Usage: -- --read-side [--engine sqlite|messagedb|all] [--pg CS] [--seed-applications N] [--events N] [--requests N] [--clients N] [--query TEXT]
+/// (--query runs only the queries whose name contains TEXT, e.g. "integrity", for a profile of one of them).
 /// With --events N the seeded log is copied under renamed streams until it holds at least N events (see BulkReplicator).
 /// </summary>
 internal static class ReadSideBenchmark
 {
+    private static string only = string.Empty;
 
     public static async Task MainAsync(string[] args, Options options)
     {
         string Value(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         var applications = int.Parse(Value("--seed-applications", "2000"), CultureInfo.InvariantCulture);
-        var requests = int.Parse(Value("--requests", "400"), CultureInfo.InvariantCulture);
+        var requests = int.Parse(Value("--requests", "2000"), CultureInfo.InvariantCulture);
+        only = Value("--query", string.Empty);
         var target = long.Parse(Value("--events", "0"), CultureInfo.InvariantCulture);
         Console.WriteLine($"TitleEval.Cases read-side benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine($"seeded applications {applications}, clients {options.Clients}, {requests} requests per query, engines {string.Join(", ", options.Engines)}");
@@ -172,7 +175,7 @@ internal static class ReadSideBenchmark
             ($"roster xlsx ({rosterRows} rows)", () => "/api/v1/rosters?planYear=2026&format=xlsx", Math.Max(options.Clients, requests / 5), 1000),
         };
         var results = new List<(string Name, double[] Sorted, double TargetMs, string Gc)>();
-        foreach (var (name, path, count, target) in queries)
+        foreach (var (name, path, count, target) in queries.Where(q => q.Name.Contains(only, StringComparison.Ordinal)))
         {
             // Warm-up long enough for the JIT's second tier (a method is recompiled optimised after 30 calls and a pause),
             // the state of a service that has been running: after a warm-up of a tenth of 1,500 requests, turning tiered
