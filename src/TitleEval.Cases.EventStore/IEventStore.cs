@@ -41,15 +41,25 @@ public interface IEventWriter
 public delegate Task SubscriptionBatchHandler(IReadOnlyList<RecordedEvent> events, SubscriberTransaction transaction, CancellationToken cancellationToken);
 
 /// <summary>
-/// The handler of one batch shared by several subscriptions: <paramref name="checkpoints"/>[i] is where subscription i
-/// stood, so it applies only the events after it; all write through <paramref name="transaction"/>.
-/// </summary>
-/// <summary>
 /// Events read from the log after <paramref name="After"/> ahead of their batch. Stored events never change and the
 /// log is read in global order, so the events a later read would return after the same position begin with these.
 /// </summary>
-public sealed record ReadAhead(long After, IReadOnlyList<RecordedEvent> Events);
+public sealed record ReadAhead(long After, IReadOnlyList<RecordedEvent> Events)
+{
+    /// <summary>
+    /// The batch of at most <paramref name="batchSize"/> events after <paramref name="lowestCheckpoint"/>, when these
+    /// events were read from exactly there; otherwise null, and the batch is read from the log.
+    /// </summary>
+    public IReadOnlyList<RecordedEvent>? BatchAfter(long lowestCheckpoint, int batchSize) =>
+        Events.Count == 0 || After != lowestCheckpoint ? null
+        : Events.Count <= batchSize ? Events
+        : Events.Take(batchSize).ToArray();
+}
 
+/// <summary>
+/// The handler of one batch shared by several subscriptions: <paramref name="checkpoints"/>[i] is where subscription i
+/// stood, so it applies only the events after it; all write through <paramref name="transaction"/>.
+/// </summary>
 public delegate Task SharedBatchHandler(IReadOnlyList<RecordedEvent> events, IReadOnlyList<long> checkpoints, SubscriberTransaction transaction, CancellationToken cancellationToken);
 
 public interface IEventStore : IEventReader, IEventWriter

@@ -463,12 +463,8 @@ public sealed class MessageDbEventStore : IEventStore, IAsyncDisposable, IDispos
                 }
             }
 
-            IReadOnlyList<RecordedEvent> events;
-            if (readAhead is { Events.Count: > 0 } ahead && ahead.After == checkpoints.Min())
-            {
-                events = ahead.Events.Count <= batchSize ? ahead.Events : ahead.Events.Take(batchSize).ToArray();
-            }
-            else
+            var events = readAhead?.BatchAfter(checkpoints.Min(), batchSize);
+            if (events is null)
             {
                 await using var next = new NpgsqlCommand($"SELECT {SelectColumns} FROM message_store.messages WHERE global_position > $1 ORDER BY global_position LIMIT $2", connection, transaction);
                 next.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoints.Min() });

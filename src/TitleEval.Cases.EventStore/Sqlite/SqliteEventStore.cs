@@ -283,12 +283,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             }
         }
 
-        IReadOnlyList<RecordedEvent> events;
-        if (readAhead is { Events.Count: > 0 } ahead && ahead.After == checkpoints.Min())
-        {
-            events = ahead.Events.Count <= batchSize ? ahead.Events : ahead.Events.Take(batchSize).ToArray();
-        }
-        else
+        var events = readAhead?.BatchAfter(checkpoints.Min(), batchSize);
+        if (events is null)
         {
             await using var next = connection.CreateCommand();
             next.Transaction = transaction;
