@@ -28,7 +28,7 @@ public sealed class AuditTrailProjection : IProjection
         var bare = table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);
         yield return $"""
             CREATE TABLE IF NOT EXISTS {table} (
-                global_position {(table.StartsWith("titleeval.", StringComparison.Ordinal) ? "BIGINT" : "INTEGER")} PRIMARY KEY,
+                global_position {(tables.OnPostgres ? "BIGINT" : "INTEGER")} PRIMARY KEY,
                 stream TEXT NOT NULL,
                 application_id TEXT NULL,
                 event_type TEXT NOT NULL,

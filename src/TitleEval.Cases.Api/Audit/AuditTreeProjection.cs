@@ -36,7 +36,7 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
                 idx BIGINT NOT NULL,
                 hash BYTEA NOT NULL,
                 global_position BIGINT NULL,
-                PRIMARY KEY (level, idx)){(table.StartsWith("titleeval.", StringComparison.Ordinal) ? string.Empty : " WITHOUT ROWID")}
+                PRIMARY KEY (level, idx)){(tables.OnPostgres ? string.Empty : " WITHOUT ROWID")}
             """;
     }
 

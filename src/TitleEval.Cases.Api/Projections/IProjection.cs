@@ -43,6 +43,9 @@ public sealed class ProjectionTables(IEventStore store, int generation)
     public int Generation { get; } = generation;
 
     public string this[string table] => store.Table($"{table}_g{Generation}");
+
+    /// <summary>Whether the tables live in PostgreSQL (Message DB's database), for DDL that differs by engine.</summary>
+    public bool OnPostgres => store.Engine == "messagedb";
 }
 
 /// <summary>

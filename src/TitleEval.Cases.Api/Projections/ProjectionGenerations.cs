@@ -79,7 +79,8 @@ public sealed class ProjectionGenerations(IEventStore store)
 
         // The indexes left out during the load, built in one sort each before queries turn to this generation.
         await CreateTablesAsync(connection, projection, building, cancellationToken);
-        if (connection is Npgsql.NpgsqlConnection)
+        var tables = new ProjectionTables(store, building);
+        if (tables.OnPostgres)
         {
             // PostgreSQL's advice after a bulk load: a new table has no planner statistics until autovacuum gets to it,
             // which it would do while queries are already planned against it. Analyzed here, before the switch, the
@@ -87,7 +88,7 @@ public sealed class ProjectionGenerations(IEventStore store)
             // table once more; autovacuum does that in the background.)
             foreach (var table in projection.Tables)
             {
-                await ExecuteAsync(connection, $"ANALYZE {new ProjectionTables(store, building)[table]}", cancellationToken);
+                await ExecuteAsync(connection, $"ANALYZE {tables[table]}", cancellationToken);
             }
         }
 

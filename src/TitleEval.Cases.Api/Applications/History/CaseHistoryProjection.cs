@@ -28,10 +28,9 @@ public sealed class CaseHistoryProjection : IProjection
     public IEnumerable<string> CreateTables(ProjectionTables tables)
     {
         var table = tables[Table];
-        var postgres = table.StartsWith("titleeval.", StringComparison.Ordinal);
         yield return $"""
             CREATE TABLE IF NOT EXISTS {table} (
-                global_position {(postgres ? "BIGINT" : "INTEGER")} PRIMARY KEY,
+                global_position {(tables.OnPostgres ? "BIGINT" : "INTEGER")} PRIMARY KEY,
                 application_id TEXT NOT NULL,
                 version BIGINT NOT NULL,
                 event_type TEXT NOT NULL,
