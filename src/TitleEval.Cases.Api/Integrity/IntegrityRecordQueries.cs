@@ -85,7 +85,7 @@ public static class IntegrityRecordQueries
         /// joined to that projection's generation row, which says whether it still is (see <see cref="ActiveGenerationReads"/>).
         /// </summary>
         private Task<IReadOnlyList<IntegrityRecordView>> ReadAsync(
-            string condition, string tail, DateOnly on, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+            string condition, string tail, DateOnly on, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
             generations.ReadActiveAsync<IReadOnlyList<IntegrityRecordView>>(
                 host,
                 store,
@@ -94,13 +94,13 @@ public static class IntegrityRecordQueries
                 cancellationToken);
 
         private Task<(int? Active, IReadOnlyList<IntegrityRecordView> Rows)> ReadAsync(
-            ProjectionTables tables, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
+            ProjectionTables tables, string condition, string tail, DateOnly on, CancellationToken cancellationToken, (string Name, object? Value)[] parameters)
         {
             var table = tables[IntegrityRecordsProjection.Records];
             var sql = $"SELECT g.active, {Columns} FROM {store.Table("projection_generations")} g LEFT JOIN {table} r ON {condition} WHERE g.name = @projection {tail}";
             return store.QueryReadModelAsync(
                 sql,
-                [("@projection", IntegrityRecordsProjection.ProjectionName), .. parameters.Select(p => (p.Name, (object?)p.Value))],
+                [("@projection", IntegrityRecordsProjection.ProjectionName), .. parameters],
                 (reader, ct) => ReadRowsAsync(reader, on, ct),
                 cancellationToken);
         }
