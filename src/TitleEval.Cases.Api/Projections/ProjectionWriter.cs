@@ -258,15 +258,7 @@ public sealed class ProjectionWriter(SubscriberTransaction transaction) : IAsync
     {
         if (copy is not null)
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            using (var completing = copy)
-            {
-                copy = null;
-                copyShape = null;
-                completing.Complete();
-            }
-
-            CopyTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            CompleteCopyAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
 
         if (rowsSql is not null)
