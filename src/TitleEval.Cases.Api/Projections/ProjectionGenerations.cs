@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using TitleEval.Cases.EventStore;
 
 namespace TitleEval.Cases.Api.Projections;
@@ -128,7 +129,10 @@ public sealed class ProjectionGenerations(IEventStore store)
         }
     }
 
-    private async Task DropTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken)
+    private Task DropTablesAsync(DbConnection connection, IProjection projection, int generation, CancellationToken cancellationToken) =>
+        DropTablesAsync(connection, projection.Name, projection.Tables, generation, cancellationToken);
+
+    private async Task DropTablesAsync(DbConnection connection, string name, IReadOnlyList<string> projectionTables, int generation, CancellationToken cancellationToken)
     {
         if (generation < 1)
         {
@@ -136,16 +140,129 @@ public sealed class ProjectionGenerations(IEventStore store)
         }
 
         var tables = new ProjectionTables(store, generation);
-        foreach (var table in projection.Tables)
+        foreach (var table in projectionTables)
         {
             await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {tables[table]}", cancellationToken);
         }
 
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = $"DELETE FROM {store.Table("subscription_checkpoints")} WHERE name = @name";
-        checkpoint.WithParameter("@name", ProjectionGeneration.Subscription(projection.Name, generation));
+        checkpoint.WithParameter("@name", ProjectionGeneration.Subscription(name, generation));
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Projections this version no longer has, and the tables they kept, so that <see cref="PruneAsync"/> can remove
+    /// what they left in a database that ran them. Each was replaced by a "-v2" projection built from the log under
+    /// new table names; nothing registers or writes the old names any more.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, IReadOnlyList<string> Tables)> Retired =
+    [
+        ("case-history", ["case_history"]),
+        ("case-search", ["case_search"]),
+        ("audit-trail", ["audit_trail"]),
+        ("audit-tree", ["audit_tree"]),
+    ];
+
+    /// <summary>
+    /// Drops the read-model tables nothing serves or will serve: every generation of a <see cref="Retired"/>
+    /// projection (with its generation row and checkpoints), and the generations of a registered projection older
+    /// than its active one (the switch keeps the previous one for queries begun before it, until the next rebuild).
+    /// Never a building generation: a rebuild only ever creates the generation after the active one, so a table
+    /// older than the active generation read here cannot be one a concurrent rebuild is filling. Answers the tables
+    /// dropped, by their names in the database.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PruneAsync(IEnumerable<IProjection> registered, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
+        var existing = await ReadTableNamesAsync(connection, cancellationToken);
+        var dropped = new List<string>();
+        foreach (var (name, tables) in Retired)
+        {
+            foreach (var generation in GenerationsOf(existing, tables))
+            {
+                await DropTablesAsync(connection, name, tables, generation, cancellationToken);
+                dropped.AddRange(tables.Select(t => new ProjectionTables(store, generation)[t]).Where(t => existing.Contains(Bare(t))));
+            }
+
+            // Checkpoints of generations whose tables are already gone, and the retired name's generation row.
+            await using var checkpoints = connection.CreateCommand();
+            checkpoints.CommandText = $"SELECT name FROM {store.Table("subscription_checkpoints")}";
+            var subscription = new Regex($"^projection:{Regex.Escape(name)}:g[0-9]+$", RegexOptions.CultureInvariant);
+            var stale = new List<string>();
+            await using (var reader = await checkpoints.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (subscription.IsMatch(reader.GetString(0)))
+                    {
+                        stale.Add(reader.GetString(0));
+                    }
+                }
+            }
+
+            foreach (var checkpoint in stale)
+            {
+                await ExecuteAsync(connection, $"DELETE FROM {store.Table("subscription_checkpoints")} WHERE name = @name", cancellationToken, ("@name", checkpoint));
+            }
+
+            await ExecuteAsync(connection, $"DELETE FROM {Table} WHERE name = @name", cancellationToken, ("@name", name));
+        }
+
+        foreach (var projection in registered)
+        {
+            if (await ReadAsync(connection, projection.Name, cancellationToken) is not { } generation)
+            {
+                continue;
+            }
+
+            foreach (var older in GenerationsOf(existing, projection.Tables).Where(g => g < generation.Active))
+            {
+                await DropTablesAsync(connection, projection, older, cancellationToken);
+                dropped.AddRange(projection.Tables.Select(t => new ProjectionTables(store, older)[t]).Where(t => existing.Contains(Bare(t))));
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>The generations of which at least one of <paramref name="tables"/> exists: <c>{table}_g{N}</c> exactly, so <c>case_history_g1</c> never matches <c>case_history_v2_g1</c>.</summary>
+    private static SortedSet<int> GenerationsOf(IReadOnlySet<string> existing, IReadOnlyList<string> tables)
+    {
+        var generations = new SortedSet<int>();
+        foreach (var table in tables)
+        {
+            var pattern = new Regex($"^{Regex.Escape(table)}_g([0-9]{{1,9}})$", RegexOptions.CultureInvariant);
+            foreach (var name in existing)
+            {
+                if (pattern.Match(name) is { Success: true } match)
+                {
+                    generations.Add(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return generations;
+    }
+
+    /// <summary>The read-model tables present: SQLite's tables, or those of PostgreSQL's <c>titleeval</c> schema, by bare name.</summary>
+    private async Task<IReadOnlySet<string>> ReadTableNamesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = new ProjectionTables(store, 0).OnPostgres
+            ? "SELECT tablename FROM pg_tables WHERE schemaname = 'titleeval'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table'";
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static string Bare(string table) => table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
     private async Task<ProjectionGeneration?> ReadAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {

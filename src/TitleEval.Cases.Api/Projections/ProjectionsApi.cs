@@ -17,9 +17,7 @@ public static class ProjectionsRegistration
         return builder;
     }
 
-    /// <summary>
-    /// TEMPORARY admin surface until roles exist (issue: identity and roles): lists projections with their lag and starts a rebuild.
-    /// </summary>
+    /// <summary>The admin surface (who may call it: <c>AccessMatrix</c>): lists projections with their lag and starts a rebuild.</summary>
     public static IEndpointRouteBuilder MapProjectionsApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin/projections").WithTags("Admin");
@@ -60,6 +58,8 @@ public static class ProjectionsRegistration
     /// <summary>
     /// <c>projections rebuild [name…]</c>: starts the rebuild and carries it to the switch in this process (the running
     /// service, if any, shares the work safely: batches of one subscription are serialised on its checkpoint).
+    /// <c>projections prune</c>: drops the tables of retired projections and of generations older than the active one
+    /// (<see cref="ProjectionGenerations.PruneAsync"/>), safe beside a running service and a rebuild.
     /// </summary>
     public static async Task<int> RunCommandAsync(WebApplication app, string[] args)
     {
@@ -67,11 +67,18 @@ public static class ProjectionsRegistration
         await services.GetRequiredService<IEventStore>().InitializeAsync();
         var host = services.GetRequiredService<ProjectionHost>();
         var generations = services.GetRequiredService<ProjectionGenerations>();
+        if (args is [_, "prune"])
+        {
+            var dropped = await generations.PruneAsync(host.Projections, CancellationToken.None);
+            Console.WriteLine(dropped.Count == 0 ? "nothing to prune" : string.Join(Environment.NewLine, dropped.Select(t => $"dropped {t}")));
+            return 0;
+        }
+
         var names = args.Skip(2).ToArray();
         var unknown = names.Where(n => host.Find(n) is null).ToArray();
         if (args.Length < 2 || args[1] != "rebuild" || unknown.Length > 0)
         {
-            await Console.Error.WriteLineAsync($"usage: projections rebuild [{string.Join("|", host.Projections.Select(p => p.Name))}]…{(unknown.Length > 0 ? $" (unknown: {string.Join(", ", unknown)})" : string.Empty)}");
+            await Console.Error.WriteLineAsync($"usage: projections rebuild [{string.Join("|", host.Projections.Select(p => p.Name))}]… | projections prune{(unknown.Length > 0 ? $" (unknown: {string.Join(", ", unknown)})" : string.Empty)}");
             return 2;
         }
 
