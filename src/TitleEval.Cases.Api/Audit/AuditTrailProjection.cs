@@ -25,7 +25,7 @@ public sealed class AuditTrailProjection : IProjection
     public IEnumerable<string> CreateTables(ProjectionTables tables)
     {
         var table = tables[Table];
-        var bare = table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);
+        var bare = tables.Bare(Table);
         yield return $"""
             CREATE TABLE IF NOT EXISTS {table} (
                 global_position {(tables.OnPostgres ? "BIGINT" : "INTEGER")} PRIMARY KEY,

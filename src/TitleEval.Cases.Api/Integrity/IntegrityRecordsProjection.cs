@@ -46,8 +46,8 @@ public sealed class IntegrityRecordsProjection : IProjection
             expired INTEGER NOT NULL,
             expired_on TEXT NULL)
         """,
-        $"CREATE INDEX IF NOT EXISTS {Bare(tables[Records])}_by_subject ON {tables[Records]} (subject_key, recorded_on)",
-        $"CREATE INDEX IF NOT EXISTS {Bare(tables[Records])}_by_position ON {tables[Records]} (global_position)",
+        $"CREATE INDEX IF NOT EXISTS {tables.Bare(Records)}_by_subject ON {tables[Records]} (subject_key, recorded_on)",
+        $"CREATE INDEX IF NOT EXISTS {tables.Bare(Records)}_by_position ON {tables[Records]} (global_position)",
         $"CREATE TABLE IF NOT EXISTS {tables[Applicants]} (application_id TEXT PRIMARY KEY, resident_id_masked TEXT NOT NULL)",
     ];
 
@@ -122,6 +122,4 @@ public sealed class IntegrityRecordsProjection : IProjection
             ("@recorded", Iso(r.RecordedOn)),
             ("@expires", Iso(r.ExpiresOn)));
     }
-
-    private static string Bare(string table) => table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);
 }

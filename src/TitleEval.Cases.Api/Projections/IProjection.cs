@@ -42,7 +42,10 @@ public sealed class ProjectionTables(IEventStore store, int generation)
 {
     public int Generation { get; } = generation;
 
-    public string this[string table] => store.Table($"{table}_g{Generation}");
+    public string this[string table] => store.Table(Bare(table));
+
+    /// <summary>The generation's table name without PostgreSQL's schema, for naming its indexes (which live in their table's schema).</summary>
+    public string Bare(string table) => $"{table}_g{Generation}";
 
     /// <summary>Whether the tables live in PostgreSQL (Message DB's database), for DDL that differs by engine.</summary>
     public bool OnPostgres => store.Engine == "messagedb";

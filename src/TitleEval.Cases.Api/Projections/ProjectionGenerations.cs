@@ -182,7 +182,8 @@ public sealed class ProjectionGenerations(IEventStore store)
             foreach (var generation in GenerationsOf(existing, tables))
             {
                 await DropTablesAsync(connection, name, tables, generation, cancellationToken);
-                dropped.AddRange(tables.Select(t => new ProjectionTables(store, generation)[t]).Where(t => existing.Contains(Bare(t))));
+                var names = new ProjectionTables(store, generation);
+                dropped.AddRange(tables.Where(t => existing.Contains(names.Bare(t))).Select(t => names[t]));
             }
 
             // Checkpoints of generations whose tables are already gone, and the retired name's generation row.
@@ -219,7 +220,8 @@ public sealed class ProjectionGenerations(IEventStore store)
             foreach (var older in GenerationsOf(existing, projection.Tables).Where(g => g < generation.Active))
             {
                 await DropTablesAsync(connection, projection, older, cancellationToken);
-                dropped.AddRange(projection.Tables.Select(t => new ProjectionTables(store, older)[t]).Where(t => existing.Contains(Bare(t))));
+                var names = new ProjectionTables(store, older);
+                dropped.AddRange(projection.Tables.Where(t => existing.Contains(names.Bare(t))).Select(t => names[t]));
             }
         }
 
@@ -261,8 +263,6 @@ public sealed class ProjectionGenerations(IEventStore store)
 
         return names;
     }
-
-    private static string Bare(string table) => table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
     private async Task<ProjectionGeneration?> ReadAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {

@@ -53,7 +53,7 @@ public sealed class RosterProjection : IProjection
             submitted_on TEXT NOT NULL,
             version BIGINT NOT NULL)
         """,
-        $"CREATE INDEX IF NOT EXISTS {tables[Table].Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_roster ON {tables[Table]} (committee_id, plan_year, series, level)",
+        $"CREATE INDEX IF NOT EXISTS {tables.Bare(Table)}_by_roster ON {tables[Table]} (committee_id, plan_year, series, level)",
     ];
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionBatch batch, CancellationToken cancellationToken)

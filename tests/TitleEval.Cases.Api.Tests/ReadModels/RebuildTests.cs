@@ -135,7 +135,7 @@ public sealed class PostgresRebuildTests
                 foreach (var table in projection.Tables)
                 {
                     var name = new ProjectionTables(store, 2)[table];
-                    var bare = name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+                    var bare = new ProjectionTables(store, 2).Bare(table);
                     await using var command = connection.CreateCommand();
                     command.CommandText = $"SELECT (SELECT count(*) FROM {name}), (SELECT count(*) FROM pg_stats WHERE schemaname = 'titleeval' AND tablename = '{bare}')";
                     await using var reader = await command.ExecuteReaderAsync();

@@ -44,7 +44,7 @@ public sealed class CaseHistoryProjection : IProjection
                 correlation_id TEXT NULL,
                 details TEXT NOT NULL)
             """;
-        yield return $"CREATE INDEX IF NOT EXISTS {table.Replace("titleeval.", string.Empty, StringComparison.Ordinal)}_by_case ON {table} (application_id, version)";
+        yield return $"CREATE INDEX IF NOT EXISTS {tables.Bare(Table)}_by_case ON {table} (application_id, version)";
     }
 
     /// <summary>A rebuild masks the next batch's facts on the other core (parsing and re-writing the JSON).</summary>

@@ -25,7 +25,7 @@ public sealed class CaseSearchProjection : IProjection
     public IEnumerable<string> CreateTables(ProjectionTables tables)
     {
         var table = tables[Table];
-        var index = table.Replace("titleeval.", string.Empty, StringComparison.Ordinal);
+        var index = tables.Bare(Table);
         return
         [
             $"""
