@@ -22,14 +22,16 @@ public static class VerifyCertificate
         public async Task<Verification?> Handle(Query request, CancellationToken cancellationToken)
         {
             var tables = await host.ActiveTablesAsync(host.Find(new CertificateProjection().Name)!, cancellationToken);
-            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = $"""
+            // A partner's point query: through the store's kept statements (prepared once on SQLite).
+            var sql = $"""
                 SELECT certificate_number, holder_masked, title, series, speciality, level, issued_on, revoked_on
                 FROM {tables[CertificateProjection.Table]} WHERE certificate_number = @number
                 """;
-            query.WithParameter("@number", request.Number);
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            return await store.QueryReadModelAsync(sql, [("@number", request.Number)], ReadAsync, cancellationToken);
+        }
+
+        private static async Task<Verification?> ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+        {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 return null;

@@ -40,14 +40,16 @@ public static class GetApplicationProgress
         public async Task<ApplicationProgress?> Handle(Query request, CancellationToken cancellationToken)
         {
             var tables = await host.ActiveTablesAsync(host.Find(new CaseSearchProjection().Name)!, cancellationToken);
-            await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = $"""
+            // An applicant's point query: through the store's kept statements (prepared once on SQLite).
+            var sql = $"""
                 SELECT status, stage, correction_deadline, publicity_stage, publicity_end, meeting_date, approved_on, certificate_number, last_version, updated_at
                 FROM {tables[CaseSearchProjection.Table]} WHERE application_id = @id
                 """;
-            query.WithParameter("@id", request.ApplicationId.ToString("D"));
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            return await store.QueryReadModelAsync(sql, [("@id", request.ApplicationId.ToString("D"))], (reader, ct) => ReadAsync(reader, request.ApplicationId, ct), cancellationToken);
+        }
+
+        private static async Task<ApplicationProgress?> ReadAsync(System.Data.Common.DbDataReader reader, Guid applicationId, CancellationToken cancellationToken)
+        {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 return null;
@@ -55,7 +57,7 @@ public static class GetApplicationProgress
 
             DateOnly? Date(int i) => reader.IsDBNull(i) ? null : DateOnly.ParseExact(reader.GetString(i), "yyyy-MM-dd", CultureInfo.InvariantCulture);
             return Describe(new Row(
-                request.ApplicationId,
+                applicationId,
                 Enum.Parse<ApplicationStatus>(reader.GetString(0)),
                 Enum.Parse<ReviewStage>(reader.GetString(1)),
                 Date(2),
