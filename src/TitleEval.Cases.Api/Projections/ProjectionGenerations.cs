@@ -177,6 +177,12 @@ public sealed class ProjectionGenerations(IEventStore store)
         await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
         var existing = await ReadTableNamesAsync(connection, cancellationToken);
         var dropped = new List<string>();
+        if (!existing.Contains("projection_generations"))
+        {
+            // No projection has run in this database yet (its table is created by the first one): nothing to prune.
+            return dropped;
+        }
+
         foreach (var (name, tables) in Retired)
         {
             foreach (var generation in GenerationsOf(existing, tables))

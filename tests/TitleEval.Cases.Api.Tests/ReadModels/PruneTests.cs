@@ -1,6 +1,8 @@
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
+using TitleEval.Cases.Api.Applications.History;
 using TitleEval.Cases.Api.Projections;
+using TitleEval.Cases.Api.Rosters;
 using TitleEval.Cases.Api.Tests.Applications;
 using TitleEval.Cases.EventStore;
 using TitleEval.Cases.Testing;
@@ -13,7 +15,34 @@ namespace TitleEval.Cases.Api.Tests.ReadModels;
 /// </summary>
 public abstract class PruneTests
 {
+    /// <summary>
+    /// The service's own projection loop polls once an hour here, so after the last append it sleeps: a rebuild this
+    /// test starts stays "building" until the test catches it up itself.
+    /// </summary>
+    protected static readonly IReadOnlyDictionary<string, string?> QuietLoop = new Dictionary<string, string?> { ["Projections:PollInterval"] = "01:00:00" };
+
     protected abstract Task<(CasesFactory Factory, Func<Task> Cleanup)> CreateAsync();
+
+    /// <summary>A new store in which no projection has run: not even <c>projection_generations</c> exists yet.</summary>
+    protected abstract Task<(IEventStore Store, Func<Task> Cleanup)> CreateStoreAsync();
+
+    [EngineFact]
+    public async Task Prune_in_a_store_no_projection_has_run_in_finds_nothing()
+    {
+        // Given a new store, as the command meets it before the service has ever run
+        var (store, cleanup) = await CreateStoreAsync();
+        try
+        {
+            await store.InitializeAsync();
+
+            // When it is pruned, Then nothing is dropped and nothing fails
+            (await new ProjectionGenerations(store).PruneAsync([new RosterProjection(), new CaseHistoryProjection()], CancellationToken.None)).Should().BeEmpty();
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
 
     [EngineFact]
     public async Task Prune_drops_retired_projections_and_generations_older_than_the_active_one_and_nothing_else()
@@ -43,6 +72,7 @@ public abstract class PruneTests
             // And the certificates' rebuild started but not yet caught up (building 2)
             var certificates = host.Find("certificates")!;
             await generations.StartRebuildAsync(certificates, CancellationToken.None);
+            (await generations.ReadAsync("certificates", CancellationToken.None))!.Should().Be(new ProjectionGeneration("certificates", 1, 2));
 
             // And what a version with the v1 case history and audit tree left: their tables, generation rows and a checkpoint
             var retiredCheckpoint = ProjectionGeneration.Subscription("case-history", 1);
@@ -111,7 +141,20 @@ public abstract class PruneTests
 public sealed class SqlitePruneTests : PruneTests
 {
     protected override Task<(CasesFactory Factory, Func<Task> Cleanup)> CreateAsync() =>
-        Task.FromResult<(CasesFactory, Func<Task>)>((new CasesFactory(), () => Task.CompletedTask));
+        Task.FromResult<(CasesFactory, Func<Task>)>((new CasesFactory { MoreSettings = QuietLoop }, () => Task.CompletedTask));
+
+    protected override Task<(IEventStore Store, Func<Task> Cleanup)> CreateStoreAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("titleeval-prune-");
+        var store = EventStoreFactory.Create(new EventStoreOptions { SqlitePath = Path.Combine(folder.FullName, "titleeval.db") }, TimeProvider.System);
+        return Task.FromResult<(IEventStore, Func<Task>)>((store, () =>
+        {
+            (store as IDisposable)?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+            return Task.CompletedTask;
+        }));
+    }
 }
 
 [RequiresPostgres]
@@ -120,6 +163,17 @@ public sealed class PostgresPruneTests : PruneTests
     protected override async Task<(CasesFactory Factory, Func<Task> Cleanup)> CreateAsync()
     {
         var database = await PostgresServer.CreateDatabaseAsync();
-        return (new CasesFactory(database), () => PostgresServer.DropDatabaseAsync(database));
+        return (new CasesFactory(database) { MoreSettings = QuietLoop }, () => PostgresServer.DropDatabaseAsync(database));
+    }
+
+    protected override async Task<(IEventStore Store, Func<Task> Cleanup)> CreateStoreAsync()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var store = EventStoreFactory.Create(new EventStoreOptions { Engine = EventStoreEngine.MessageDb, PostgresConnectionString = database }, TimeProvider.System);
+        return (store, async () =>
+        {
+            (store as IDisposable)?.Dispose();
+            await PostgresServer.DropDatabaseAsync(database);
+        });
     }
 }
