@@ -108,6 +108,7 @@ public abstract class PruneTests
         }
         finally
         {
+            await factory.DisposeAsync();
             await cleanup();
         }
     }
