@@ -257,7 +257,7 @@ internal static class ReadSideBenchmark
             var source = new ProjectionTables(store, (await generations.ReadAsync(projection.Name, CancellationToken.None))!.Active);
             var copy = new ProjectionTables(store, spare);
             var ddl = projection.CreateTables(copy).ToList();
-            bool Deferred(string statement) => projection.DeferIndexesDuringRebuild && statement.TrimStart().StartsWith("CREATE INDEX", StringComparison.OrdinalIgnoreCase);
+            bool Deferred(string statement) => ProjectionGenerations.IsDeferredIndex(projection, statement);
             foreach (var table in projection.Tables)
             {
                 await ExecuteAsync($"DROP TABLE IF EXISTS {copy[table]}");
