@@ -116,29 +116,28 @@ internal static class AuditBenchmark
 
         Console.WriteLine($"   audit tree built by the projection in {watch.Elapsed.TotalSeconds:F0} s ({count / watch.Elapsed.TotalSeconds:F0} leaves/s)");
 
-        var table = tables[AuditTreeProjection.Table];
         var random = new Random(20261129);
         var inclusion = new List<double>();
         var consistency = new List<double>();
         byte[] root;
         await using (var connection = await store.OpenReadModelConnectionAsync())
         {
-            root = await AuditTreeReader.ComputeAsync(connection, table, nodes => MerkleTree.Root(nodes, count), CancellationToken.None);
+            root = await AuditTreeReader.ComputeAsync(connection, tables, nodes => MerkleTree.Root(nodes, count), CancellationToken.None);
             for (var i = 0; i < proofs; i++)
             {
                 var size = random.NextInt64(count / 2, count + 1);
                 var leaf = random.NextInt64(0, size);
                 var started = Stopwatch.GetTimestamp();
-                var path = await AuditTreeReader.ComputeAsync(connection, table, nodes => (Root: MerkleTree.Root(nodes, size), Path: MerkleTree.InclusionProof(nodes, leaf, size)), CancellationToken.None);
+                var path = await AuditTreeReader.ComputeAsync(connection, tables, nodes => (Root: MerkleTree.Root(nodes, size), Path: MerkleTree.InclusionProof(nodes, leaf, size)), CancellationToken.None);
                 inclusion.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (i == 0 && !MerkleTree.VerifyInclusion(leaf, size, (await AuditTreeReader.ReadLeafAsync(connection, table, leaf, CancellationToken.None))!.Value.Hash, path.Path, path.Root))
+                if (i == 0 && !MerkleTree.VerifyInclusion(leaf, size, (await AuditTreeReader.ReadLeafAsync(connection, tables, leaf, CancellationToken.None))!.Value.Hash, path.Path, path.Root))
                 {
                     throw new InvalidOperationException("An inclusion proof did not verify.");
                 }
 
                 var first = random.NextInt64(1, size);
                 started = Stopwatch.GetTimestamp();
-                await AuditTreeReader.ComputeAsync(connection, table, nodes => (MerkleTree.Root(nodes, first), MerkleTree.Root(nodes, size), MerkleTree.ConsistencyProof(nodes, first, size)), CancellationToken.None);
+                await AuditTreeReader.ComputeAsync(connection, tables, nodes => (MerkleTree.Root(nodes, first), MerkleTree.Root(nodes, size), MerkleTree.ConsistencyProof(nodes, first, size)), CancellationToken.None);
                 consistency.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
@@ -164,7 +163,7 @@ internal static class AuditBenchmark
 
         using var signer = new CheckpointSigner(CheckpointSigner.TryLoad(TestKeys.NewSigningKey())!);
         var checkpoint = signer.Sign(count, root, DateTimeOffset.UtcNow);
-        var verdict = await new AuditVerifier(store, projection.NewEncoder()).VerifyAsync(checkpoint, signer.PublicKeyPem, table, CancellationToken.None);
+        var verdict = await new AuditVerifier(store, projection.NewEncoder()).VerifyAsync(checkpoint, signer.PublicKeyPem, tables[AuditTreeProjection.Table], CancellationToken.None);
         Console.WriteLine($"   offline verification of {verdict.LogSize} events: {(verdict.Ok ? "OK" : "FAILED " + verdict.Finding)} in {verdict.Seconds:F1} s = {verdict.LeavesPerSecond:F0} leaves/s, {verdict.LeavesPerCpuSecond:F0} leaves per CPU-second   (target >= 100000 leaves/s)");
         Console.WriteLine($"   load average at end: {LoadAverage()}");
     }

@@ -253,37 +253,37 @@ public sealed class AuditCheckpointStore(IEventStore store)
 /// <summary>The audit tree as the service serves it: the active generation of the <c>audit-tree</c> projection, and signing checkpoints of it.</summary>
 public sealed class AuditTreeService(IEventStore store, ProjectionHost host, CheckpointSigner signer, AuditCheckpointStore checkpoints, TimeProvider time)
 {
-    public async Task<string> TableAsync(CancellationToken cancellationToken) =>
-        (await host.ActiveTablesAsync(host.Find(AuditTreeProjection.ProjectionName)!, cancellationToken))[AuditTreeProjection.Table];
+    public async Task<ProjectionTables> TablesAsync(CancellationToken cancellationToken) =>
+        await host.ActiveTablesAsync(host.Find(AuditTreeProjection.ProjectionName)!, cancellationToken);
 
     public async Task<long> SizeAsync(CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken);
+        var tables = await TablesAsync(cancellationToken);
         await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-        return await AuditTreeReader.ReadSizeAsync(connection, null, table, cancellationToken);
+        return await AuditTreeReader.ReadSizeAsync(connection, null, tables, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="computation"/> over the stored tree when it has at least <paramref name="needed"/> leaves; null otherwise.</summary>
     public async Task<(long Size, T Result)?> ComputeAsync<T>(long needed, Func<MerkleNodeSource, T> computation, CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken);
+        var tables = await TablesAsync(cancellationToken);
         await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-        var size = await AuditTreeReader.ReadSizeAsync(connection, null, table, cancellationToken);
-        return size < needed ? null : (size, await AuditTreeReader.ComputeAsync(connection, table, computation, cancellationToken));
+        var size = await AuditTreeReader.ReadSizeAsync(connection, null, tables, cancellationToken);
+        return size < needed ? null : (size, await AuditTreeReader.ComputeAsync(connection, tables, computation, cancellationToken));
     }
 
     /// <summary>Signs the tree as it stands (unless the latest checkpoint already covers its size) and stores the checkpoint.</summary>
     public async Task<AuditCheckpoint> SignNowAsync(CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken);
+        var tables = await TablesAsync(cancellationToken);
         await using var connection = await store.OpenReadModelConnectionAsync(cancellationToken);
-        var size = await AuditTreeReader.ReadSizeAsync(connection, null, table, cancellationToken);
+        var size = await AuditTreeReader.ReadSizeAsync(connection, null, tables, cancellationToken);
         if (await checkpoints.FindAsync(size, cancellationToken) is { } existing)
         {
             return existing;
         }
 
-        var root = await AuditTreeReader.ComputeAsync(connection, table, nodes => MerkleTree.Root(nodes, size), cancellationToken);
+        var root = await AuditTreeReader.ComputeAsync(connection, tables, nodes => MerkleTree.Root(nodes, size), cancellationToken);
         return await checkpoints.AddAsync(signer.Sign(size, root, time.GetUtcNow()), cancellationToken);
     }
 }

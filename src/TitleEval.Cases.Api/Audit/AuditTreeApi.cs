@@ -141,11 +141,11 @@ public static class AuditTreeApi
     /// <response code="404">The tree has no leaf at this index (yet).</response>
     private static async Task<Results<Ok<LeafAnswer>, ProblemHttpResult>> LeafAsync(long leafIndex, AuditTreeService tree, IEventStore store, AuditTreeProjection projection, CancellationToken ct)
     {
-        var table = await tree.TableAsync(ct);
+        var tables = await tree.TablesAsync(ct);
         (byte[] Hash, long Position)? stored;
         await using (var connection = await store.OpenReadModelConnectionAsync(ct))
         {
-            stored = await AuditTreeReader.ReadLeafAsync(connection, table, leafIndex, ct);
+            stored = await AuditTreeReader.ReadLeafAsync(connection, tables, leafIndex, ct);
         }
 
         if (stored is not { } leaf || (await store.ReadAllAsync(leaf.Position - 1, 1, ct)) is not [var e] || e.GlobalPosition != leaf.Position)

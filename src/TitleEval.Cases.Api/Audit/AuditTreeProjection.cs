@@ -56,10 +56,10 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
 
         // Its reads below go past the batch's writer: whatever it still holds must reach the database first.
         await batch.Writer.FlushAsync(cancellationToken);
-        var size = await AuditTreeReader.ReadSizeAsync(batch.Transaction.Connection, batch.Transaction.Transaction, table, cancellationToken);
+        var size = await AuditTreeReader.ReadSizeAsync(batch.Transaction.Connection, batch.Transaction.Transaction, batch.Tables, cancellationToken);
 
         // The right edge of the tree so far: the complete subtrees a new leaf's ancestors pair with.
-        var known = await AuditTreeReader.ReadNodesAsync(batch.Transaction.Connection, batch.Transaction.Transaction, table, Frontier(size), cancellationToken);
+        var known = await AuditTreeReader.ReadNodesAsync(batch.Transaction.Connection, batch.Transaction.Transaction, batch.Tables, Frontier(size), cancellationToken);
         var rows = new List<(int Level, long Index, byte[] Hash, long? Position)>(events.Count * 2);
         var encoder = NewEncoder();
         foreach (var e in events)
@@ -102,20 +102,23 @@ public sealed class AuditTreeProjection(IServiceProvider services) : IProjection
     }
 }
 
-/// <summary>Reads the stored tree: its size, nodes fetched in one query, and through them roots and proofs.</summary>
+/// <summary>
+/// Reads the stored tree of the generation <c>tables</c> names: its size, nodes fetched in one query, and through them
+/// roots and proofs.
+/// </summary>
 public static class AuditTreeReader
 {
-    public static async Task<long> ReadSizeAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    public static async Task<long> ReadSizeAsync(DbConnection connection, DbTransaction? transaction, ProjectionTables tables, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT MAX(idx) FROM {table} WHERE level = 0";
+        command.CommandText = $"SELECT MAX(idx) FROM {tables[AuditTreeProjection.Table]} WHERE level = 0";
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture) + 1;
     }
 
     public static async Task<Dictionary<(int Level, long Index), byte[]>> ReadNodesAsync(
-        DbConnection connection, DbTransaction? transaction, string table, IEnumerable<(int Level, long Index)> keys, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction? transaction, ProjectionTables tables, IEnumerable<(int Level, long Index)> keys, CancellationToken cancellationToken)
     {
         var result = new Dictionary<(int, long), byte[]>();
         var wanted = keys.Distinct().ToList();
@@ -124,9 +127,10 @@ public static class AuditTreeReader
             return result;
         }
 
+        var table = tables[AuditTreeProjection.Table];
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        if (table.StartsWith("titleeval.", StringComparison.Ordinal))
+        if (tables.OnPostgres)
         {
             // PostgreSQL: two arrays of keys, one statement whose text never changes (planned once, not per node count).
             command.CommandText = $"SELECT t.level, t.idx, t.hash FROM unnest(@levels, @indexes) AS k(level, idx) JOIN {table} t ON t.level = k.level AND t.idx = k.idx";
@@ -162,20 +166,20 @@ public static class AuditTreeReader
     }
 
     /// <summary>Runs a tree computation over stored nodes: first notes which nodes it reads, fetches them in one query, then computes.</summary>
-    public static async Task<T> ComputeAsync<T>(DbConnection connection, string table, Func<MerkleNodeSource, T> computation, CancellationToken cancellationToken)
+    public static async Task<T> ComputeAsync<T>(DbConnection connection, ProjectionTables tables, Func<MerkleNodeSource, T> computation, CancellationToken cancellationToken)
     {
         var keys = MerkleTree.NodesRead(nodes => computation(nodes));
-        var nodes = await ReadNodesAsync(connection, null, table, keys, cancellationToken);
+        var nodes = await ReadNodesAsync(connection, null, tables, keys, cancellationToken);
         return computation((level, index) => nodes.TryGetValue((level, index), out var hash)
             ? hash
             : throw new InvalidDataException($"The audit tree has no node at level {level}, index {index}."));
     }
 
     /// <summary>Leaf <paramref name="index"/>'s hash and the global position of its event, or null beyond the tree.</summary>
-    public static async Task<(byte[] Hash, long Position)?> ReadLeafAsync(DbConnection connection, string table, long index, CancellationToken cancellationToken)
+    public static async Task<(byte[] Hash, long Position)?> ReadLeafAsync(DbConnection connection, ProjectionTables tables, long index, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT hash, global_position FROM {table} WHERE level = 0 AND idx = @index";
+        command.CommandText = $"SELECT hash, global_position FROM {tables[AuditTreeProjection.Table]} WHERE level = 0 AND idx = @index";
         command.WithParameter("@index", index);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ((byte[])reader.GetValue(0), reader.GetInt64(1)) : null;

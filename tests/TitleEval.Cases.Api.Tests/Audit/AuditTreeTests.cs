@@ -234,7 +234,7 @@ public class AuditTreeTests
         public async Task<AuditVerification> VerifyAsync(AuditCheckpoint checkpoint)
         {
             var services = factory.Services;
-            var table = await services.GetRequiredService<AuditTreeService>().TableAsync(CancellationToken.None);
+            var table = (await services.GetRequiredService<AuditTreeService>().TablesAsync(CancellationToken.None))[AuditTreeProjection.Table];
             var verifier = new AuditVerifier(Store, services.GetRequiredService<AuditTreeProjection>().NewEncoder());
             return await verifier.VerifyAsync(checkpoint, services.GetRequiredService<CheckpointSigner>().PublicKeyPem, table, CancellationToken.None);
         }
