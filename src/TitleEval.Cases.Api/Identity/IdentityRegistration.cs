@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using TitleEval.Cases.Api.Errors;
 using TitleEval.Cases.EventStore;
@@ -129,8 +130,10 @@ public static class IdentityRegistration
 
     public static WebApplication UseIdentity(this WebApplication app)
     {
-        // Resolved now so that a local issuer configured on in Production stops the start instead of the first request.
+        // Resolved now so that a local issuer configured on in Production, or a signing key that cannot be read, stops the
+        // start instead of failing every request.
         app.Services.GetRequiredService<LocalIssuer>();
+        app.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -150,45 +153,61 @@ public static class IdentityRegistration
     {
         foreach (var (key, index) in auth.SymmetricKeys.Select((k, i) => (k, i)))
         {
-            var bytes = Convert.FromBase64String(key);
-            if (bytes.Length < 32)
+            var bytes = new byte[key.Length];
+            if (!Convert.TryFromBase64String(key, bytes, out var length) || length < 32)
             {
                 throw new InvalidOperationException($"Auth:SymmetricKeys:{index} must be at least 32 bytes (base64).");
             }
+
+            Array.Resize(ref bytes, length);
 
             yield return new SymmetricSecurityKey(bytes) { KeyId = $"symmetric-{index}" };
         }
 
         foreach (var (pem, index) in auth.PublicKeys.Select((k, i) => (k, i)))
         {
-            if (pem.Contains("EC PUBLIC", StringComparison.Ordinal) || TryEcdsa(pem) is not null)
-            {
-                yield return new ECDsaSecurityKey(TryEcdsa(pem)!) { KeyId = $"public-{index}" };
-            }
-            else
-            {
-                var rsa = RSA.Create();
-                rsa.ImportFromPem(pem);
-                yield return new RsaSecurityKey(rsa) { KeyId = $"public-{index}" };
-            }
+            yield return PublicKey(pem, $"public-{index}") ?? throw new InvalidOperationException(
+                $"Auth:PublicKeys:{index} is not a PEM RSA or EC public key; give the provider's key as \"-----BEGIN PUBLIC KEY-----\" (SubjectPublicKeyInfo) or \"-----BEGIN RSA PUBLIC KEY-----\".");
         }
     }
 
-    private static ECDsa? TryEcdsa(string pem)
+    /// <summary>
+    /// The PEM's key, tried as EC and then as RSA (each import reads the first block its algorithm knows), or null when
+    /// neither reads it — a malformed key, or a label neither knows such as OpenSSL's old "EC PUBLIC KEY".
+    /// </summary>
+    private static SecurityKey? PublicKey(string pem, string keyId)
+    {
+        var ecdsa = ECDsa.Create();
+        if (TryImport(ecdsa, pem))
+        {
+            return new ECDsaSecurityKey(ecdsa) { KeyId = keyId };
+        }
+
+        ecdsa.Dispose();
+        var rsa = RSA.Create();
+        if (TryImport(rsa, pem))
+        {
+            return new RsaSecurityKey(rsa) { KeyId = keyId };
+        }
+
+        rsa.Dispose();
+        return null;
+    }
+
+    private static bool TryImport(AsymmetricAlgorithm key, string pem)
     {
         try
         {
-            var ecdsa = ECDsa.Create();
-            ecdsa.ImportFromPem(pem);
-            return ecdsa;
+            key.ImportFromPem(pem);
+            return true;
         }
         catch (CryptographicException)
         {
-            return null;
+            return false;
         }
         catch (ArgumentException)
         {
-            return null;
+            return false;
         }
     }
 

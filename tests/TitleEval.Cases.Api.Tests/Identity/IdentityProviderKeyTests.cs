@@ -119,6 +119,30 @@ public sealed class IdentityProviderKeyTests
         provider.DiscoveryRequests.Should().BeGreaterThan(0, "the issuer was checked against the provider's");
     }
 
+    public static TheoryData<string, string> UnreadableKeys()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new()
+        {
+            // OpenSSL's old label: neither EC nor RSA import reads it (it used to crash the start with a null key).
+            { "Auth:PublicKeys:0", ec.ExportSubjectPublicKeyInfoPem().Replace("PUBLIC KEY", "EC PUBLIC KEY", StringComparison.Ordinal) },
+            { "Auth:PublicKeys:0", "the provider's key, pasted without its PEM armour" },
+            { "Auth:SymmetricKeys:0", "not base64!" },
+            { "Auth:SymmetricKeys:0", Convert.ToBase64String(new byte[16]) },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableKeys))]
+    public async Task Given_a_signing_key_the_service_cannot_read_When_it_starts_Then_it_stops_and_names_the_setting(string setting, string value)
+    {
+        await using var factory = new KeyFactory(new Dictionary<string, string?> { ["Auth:Issuer"] = ProviderIssuer, [setting] = value });
+
+        var start = () => factory.Services;
+
+        start.Should().Throw<InvalidOperationException>().WithMessage($"{setting} *");
+    }
+
     private static KeyFactory PemFactory(string pem) => new(new Dictionary<string, string?>
     {
         ["Auth:Issuer"] = ProviderIssuer,
