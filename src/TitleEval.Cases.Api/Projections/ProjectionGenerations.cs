@@ -187,13 +187,19 @@ public sealed class ProjectionGenerations(IEventStore store)
             return dropped;
         }
 
+        // Drops one generation's tables and checkpoint, and notes the tables that were there.
+        async Task DropAsync(string name, IReadOnlyList<string> tables, int generation)
+        {
+            await DropTablesAsync(connection, name, tables, generation, cancellationToken);
+            var names = new ProjectionTables(store, generation);
+            dropped.AddRange(tables.Where(t => existing.Contains(names.Bare(t))).Select(t => names[t]));
+        }
+
         foreach (var (name, tables) in Retired)
         {
             foreach (var generation in GenerationsOf(existing, tables))
             {
-                await DropTablesAsync(connection, name, tables, generation, cancellationToken);
-                var names = new ProjectionTables(store, generation);
-                dropped.AddRange(tables.Where(t => existing.Contains(names.Bare(t))).Select(t => names[t]));
+                await DropAsync(name, tables, generation);
             }
 
             // Checkpoints of generations whose tables are already gone, and the retired name's generation row.
@@ -229,9 +235,7 @@ public sealed class ProjectionGenerations(IEventStore store)
 
             foreach (var older in GenerationsOf(existing, projection.Tables).Where(g => g < generation.Active))
             {
-                await DropTablesAsync(connection, projection, older, cancellationToken);
-                var names = new ProjectionTables(store, older);
-                dropped.AddRange(projection.Tables.Where(t => existing.Contains(names.Bare(t))).Select(t => names[t]));
+                await DropAsync(projection.Name, projection.Tables, older);
             }
         }
 

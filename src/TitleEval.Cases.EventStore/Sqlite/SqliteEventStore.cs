@@ -394,7 +394,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             command.Parameters.Clear();
             foreach (var (name, value) in parameters)
             {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                command.WithParameter(name, value);
             }
 
             T result;
